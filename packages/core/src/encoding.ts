@@ -1,0 +1,76 @@
+/**
+ * Text decoding for responses, in Scrapy's order of trust: an explicit encoding, a byte-order
+ * mark, the Content-Type charset, the body's own declaration (<meta charset>, XML declaration),
+ * then UTF-8 if the bytes are valid UTF-8, else windows-1252.
+ * Node's TextDecoder (full ICU) does the decoding; labels are WHATWG encoding labels.
+ */
+
+/** The WHATWG name for an encoding label, or undefined when Node does not know it. */
+export function normalizeEncoding(label: string | undefined | null): string | undefined {
+  if (!label) return undefined;
+  try {
+    return new TextDecoder(label.trim().toLowerCase()).encoding;
+  } catch {
+    return undefined;
+  }
+}
+
+export function charsetFromContentType(contentType: string | undefined): string | undefined {
+  if (!contentType) return undefined;
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType);
+  return normalizeEncoding(match?.[1]);
+}
+
+export function encodingFromBom(body: Uint8Array): { encoding: string; length: number } | undefined {
+  if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) return { encoding: 'utf-8', length: 3 };
+  if (body[0] === 0xff && body[1] === 0xfe) return { encoding: 'utf-16le', length: 2 };
+  if (body[0] === 0xfe && body[1] === 0xff) return { encoding: 'utf-16be', length: 2 };
+  return undefined;
+}
+
+const SNIFF_BYTES = 4096;
+// Bounded input and no nested quantifiers: these cannot backtrack badly on hostile bodies.
+const META_CHARSET = /<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.+-]{1,40})/i;
+const XML_DECL = /^\s{0,64}<\?xml[^>]{0,256}?encoding\s*=\s*["']([A-Za-z0-9_.+-]{1,40})["']/;
+
+/** The encoding a body declares in its first 4 KiB, if any. */
+export function encodingFromBody(body: Uint8Array): string | undefined {
+  const head = latin1(body.subarray(0, SNIFF_BYTES));
+  const xml = XML_DECL.exec(head);
+  if (xml) return normalizeEncoding(xml[1]);
+  const meta = META_CHARSET.exec(head);
+  return normalizeEncoding(meta?.[1]);
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+const utf8Fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export interface DecodedText {
+  readonly text: string;
+  readonly encoding: string;
+}
+
+export function decodeBody(
+  body: Uint8Array,
+  hints: { explicit?: string | undefined; contentType?: string | undefined; sniffBody?: boolean },
+): DecodedText {
+  const explicit = normalizeEncoding(hints.explicit);
+  if (explicit) return { text: decodeWith(explicit, body), encoding: explicit };
+  const bom = encodingFromBom(body);
+  if (bom) return { text: decodeWith(bom.encoding, body.subarray(bom.length)), encoding: bom.encoding };
+  const declared = charsetFromContentType(hints.contentType) ?? (hints.sniffBody === false ? undefined : encodingFromBody(body));
+  if (declared) return { text: decodeWith(declared, body), encoding: declared };
+  try {
+    return { text: utf8Fatal.decode(body), encoding: 'utf-8' };
+  } catch {
+    return { text: decodeWith('windows-1252', body), encoding: 'windows-1252' };
+  }
+}
+
+function decodeWith(encoding: string, body: Uint8Array): string {
+  // Undecodable bytes become U+FFFD rather than failing the response, as browsers do.
+  return new TextDecoder(encoding, { ignoreBOM: true }).decode(body);
+}

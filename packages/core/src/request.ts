@@ -1,0 +1,176 @@
+import { InvalidUrlError } from './errors.js';
+import { Headers, type HeadersInit } from './headers.js';
+import type { Callback, Errback } from './types.js';
+
+/**
+ * Per-request switches read by the framework and plugins. Core declares the few that
+ * cross packages; each plugin package adds its own keys by declaration merging:
+ *
+ *   declare module '@crawl/core' { interface RequestMeta { dontRetry?: boolean } }
+ */
+export interface RequestMeta {
+  /** Seconds before the download handler gives up on this request (overrides downloadTimeout). */
+  downloadTimeout?: number;
+  /** Bytes above which the download is cancelled (overrides downloadMaxSize; 0 disables). */
+  downloadMaxSize?: number;
+  /** Bytes above which a warning is logged (overrides downloadWarnSize; 0 disables). */
+  downloadWarnSize?: number;
+  /** Whether a body shorter than its Content-Length fails the request (default true). */
+  downloadFailOnDataloss?: boolean;
+  /** Verify TLS certificates for this request (overrides the handler's option). */
+  tlsVerify?: boolean;
+  /** Local address to connect from. */
+  bindAddress?: string;
+  /** Downloader slot key; defaults to the request's hostname. */
+  downloadSlot?: string;
+  /** Seconds from sending the request to receiving the response headers; set by the downloader. */
+  downloadLatency?: number;
+}
+
+/**
+ * Framework-private per-request state (retry and redirect counters, proxy credentials).
+ * Kept apart from `meta` so that a spider that builds a new request from `response.meta`
+ * never carries a retry budget or a proxy's credentials into it; `replace()` keeps it.
+ * Plugins add keys by declaration merging, as with RequestMeta.
+ */
+export interface RequestInternal {}
+
+export type RequestMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | (string & {});
+
+export type CookieInput =
+  | Readonly<Record<string, string>>
+  | readonly { name: string; value: string; domain?: string; path?: string; secure?: boolean }[];
+
+export interface RequestOptions<K extends object = Record<string, unknown>> {
+  method?: RequestMethod;
+  headers?: HeadersInit;
+  /** A string body is sent as UTF-8. */
+  body?: string | Uint8Array;
+  meta?: RequestMeta & Record<string, unknown>;
+  cbKwargs?: K;
+  callback?: Callback<K> | undefined;
+  errback?: Errback | undefined;
+  priority?: number;
+  dontFilter?: boolean;
+  flags?: readonly string[];
+  cookies?: CookieInput | undefined;
+  internal?: RequestInternal & Record<string, unknown>;
+}
+
+const EMPTY_BODY = new Uint8Array(0);
+const encoder = new TextEncoder();
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+/** Validates and normalises a request URL, throwing InvalidUrlError with the reason. */
+export function parseRequestUrl(url: string): URL {
+  if (typeof url !== 'string') throw new InvalidUrlError(String(url), `expected a string, got ${typeof url}`);
+  const trimmed = url.trim();
+  if (trimmed === '') throw new InvalidUrlError(url, 'empty URL');
+  if (!SCHEME.test(trimmed)) throw new InvalidUrlError(url, 'missing scheme (relative URLs need response.urljoin() or response.follow())');
+  let parsed: URL;
+  try {
+    parsed = new URL(trimmed);
+  } catch (cause) {
+    throw new InvalidUrlError(url, 'malformed URL', { cause });
+  }
+  if ((parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname === '') {
+    throw new InvalidUrlError(url, 'missing host');
+  }
+  return parsed;
+}
+
+/**
+ * An HTTP(-like) request. Immutable apart from `headers` and `meta`, which middlewares
+ * may edit in place as in Scrapy; use `replace()` for everything else.
+ */
+export class Request<K extends object = Record<string, unknown>> {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: Uint8Array;
+  readonly meta: RequestMeta & Record<string, unknown>;
+  readonly cbKwargs: K;
+  readonly callback: Callback<K> | undefined;
+  readonly errback: Errback | undefined;
+  readonly priority: number;
+  readonly dontFilter: boolean;
+  readonly flags: readonly string[];
+  readonly cookies: CookieInput | undefined;
+  readonly internal: RequestInternal & Record<string, unknown>;
+  readonly #parsed: URL;
+
+  constructor(url: string, options: RequestOptions<K> = {}) {
+    this.#parsed = parseRequestUrl(url);
+    this.url = this.#parsed.href;
+    const method = options.method ?? 'GET';
+    if (typeof method !== 'string' || !/^[A-Za-z]+$/.test(method)) {
+      throw new TypeError(`Invalid HTTP method ${JSON.stringify(method)} for ${this.url}`);
+    }
+    this.method = method.toUpperCase();
+    this.headers = new Headers(options.headers);
+    const body = options.body;
+    this.body = body === undefined ? EMPTY_BODY : typeof body === 'string' ? encoder.encode(body) : body;
+    this.meta = options.meta ? { ...options.meta } : {};
+    this.cbKwargs = (options.cbKwargs ? { ...options.cbKwargs } : {}) as K;
+    if (options.callback !== undefined && typeof options.callback !== 'function') {
+      throw new TypeError(`Request callback must be a function, got ${typeof options.callback} (${this.url})`);
+    }
+    if (options.errback !== undefined && typeof options.errback !== 'function') {
+      throw new TypeError(`Request errback must be a function, got ${typeof options.errback} (${this.url})`);
+    }
+    this.callback = options.callback;
+    this.errback = options.errback;
+    const priority = options.priority ?? 0;
+    if (!Number.isFinite(priority)) throw new TypeError(`Request priority must be a finite number (${this.url})`);
+    this.priority = priority;
+    this.dontFilter = options.dontFilter ?? false;
+    this.flags = options.flags ? [...options.flags] : [];
+    this.cookies = options.cookies;
+    this.internal = options.internal ? { ...options.internal } : {};
+  }
+
+  /** Scheme without the colon: 'http', 'https', 'data', … */
+  get scheme(): string {
+    return this.#parsed.protocol.slice(0, -1);
+  }
+
+  /** Lower-cased hostname, without brackets for IPv6 literals. */
+  get hostname(): string {
+    const h = this.#parsed.hostname;
+    return h.startsWith('[') ? h.slice(1, -1) : h;
+  }
+
+  /** 'scheme://host[:port]' */
+  get origin(): string {
+    return this.#parsed.origin;
+  }
+
+  /** A fresh, mutable URL object for this request. */
+  toURL(): URL {
+    return new URL(this.url);
+  }
+
+  /** A copy with some fields changed (Scrapy's `replace`). Headers, meta, cbKwargs and internal state are copied, not shared. */
+  replace<K2 extends object = K>(changes: Partial<RequestOptions<K2>> & { url?: string } = {}): Request<K2> {
+    const init: RequestOptions<K2> = {
+      method: changes.method ?? this.method,
+      headers: changes.headers ?? this.headers,
+      body: changes.body ?? this.body,
+      meta: changes.meta ?? this.meta,
+      cbKwargs: changes.cbKwargs ?? (this.cbKwargs as unknown as K2),
+      callback: 'callback' in changes ? changes.callback : (this.callback as unknown as Callback<K2> | undefined),
+      errback: 'errback' in changes ? changes.errback : this.errback,
+      priority: changes.priority ?? this.priority,
+      dontFilter: changes.dontFilter ?? this.dontFilter,
+      flags: changes.flags ?? this.flags,
+      cookies: 'cookies' in changes ? changes.cookies : this.cookies,
+      internal: changes.internal ?? this.internal,
+    };
+    const Ctor = this.constructor as new (url: string, options: RequestOptions<K2>) => Request<K2>;
+    return new Ctor(changes.url ?? this.url, init);
+  }
+
+  toString(): string {
+    return `<${this.method} ${this.url}>`;
+  }
+}

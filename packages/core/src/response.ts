@@ -1,0 +1,233 @@
+import type { CheerioAPI } from 'cheerio/slim';
+import { decodeBody } from './encoding.js';
+import { NotSupported } from './errors.js';
+import { Headers, type HeadersInit } from './headers.js';
+import { Request, type RequestMeta, type RequestOptions } from './request.js';
+import { parseMarkup, SelectorList } from './selector.js';
+
+export interface ResponseInit {
+  status?: number;
+  headers?: HeadersInit;
+  body?: Uint8Array | string;
+  request?: Request<any> | undefined;
+  flags?: readonly string[];
+  /** The server's IP address, when known. */
+  ip?: string | undefined;
+  /** 'HTTP/1.1', 'HTTP/2', … */
+  protocol?: string | undefined;
+  /** Set for text responses to force an encoding instead of sniffing one. */
+  encoding?: string | undefined;
+}
+
+/** Options for response.follow(): a Request's options without the URL. */
+export type FollowOptions<K extends object = Record<string, unknown>> = RequestOptions<K>;
+
+/** Something response.follow() can turn into a URL: a string, a SelectorList of <a>/<link> elements or of attribute values. */
+export type FollowTarget = string | URL | SelectorList;
+
+const encoder = new TextEncoder();
+
+/**
+ * A downloaded response. Binary responses are plain `Response`; text and markup get
+ * TextResponse / HtmlResponse / XmlResponse (see `createResponse`). Text methods on a
+ * binary response throw NotSupported, as in Scrapy.
+ */
+export class Response {
+  readonly url: string;
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Uint8Array;
+  readonly request: Request<any> | undefined;
+  readonly flags: readonly string[];
+  readonly ip: string | undefined;
+  readonly protocol: string | undefined;
+
+  constructor(url: string, init: ResponseInit = {}) {
+    this.url = url;
+    this.status = init.status ?? 200;
+    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+    this.body = typeof init.body === 'string' ? encoder.encode(init.body) : (init.body ?? new Uint8Array(0));
+    this.request = init.request;
+    this.flags = init.flags ? [...init.flags] : [];
+    this.ip = init.ip;
+    this.protocol = init.protocol;
+  }
+
+  /** The request's meta (Scrapy's response.meta). */
+  get meta(): RequestMeta & Record<string, unknown> {
+    if (!this.request) throw new NotSupported(`Response.meta is not available: the response for ${this.url} is not tied to a request`);
+    return this.request.meta;
+  }
+
+  get cbKwargs(): Record<string, unknown> {
+    if (!this.request) throw new NotSupported(`Response.cbKwargs is not available: the response for ${this.url} is not tied to a request`);
+    return this.request.cbKwargs as Record<string, unknown>;
+  }
+
+  get text(): string {
+    throw new NotSupported(`Response content isn't text (${this.url})`);
+  }
+
+  css(_query: string): SelectorList {
+    throw new NotSupported(`Response content isn't text: no selectors for ${this.url}`);
+  }
+
+  /** The parsed document as a cheerio API (for users who prefer cheerio to selectors). */
+  get $(): CheerioAPI {
+    throw new NotSupported(`Response content isn't text: no document for ${this.url}`);
+  }
+
+  json<T = unknown>(): T {
+    throw new NotSupported(`Response content isn't text: cannot parse JSON from ${this.url}`);
+  }
+
+  /** Resolves a URL against this response's URL (and <base href> for HTML). */
+  urljoin(url: string | URL): string {
+    return new URL(String(url), this.baseUrl()).href;
+  }
+
+  protected baseUrl(): string {
+    return this.url;
+  }
+
+  /**
+   * A Request for a relative or absolute URL, an <a>/<link> element or an attribute value,
+   * resolved against this response. Like Scrapy, meta is not inherited: pass what you need.
+   */
+  follow<K extends object = Record<string, unknown>>(target: FollowTarget, options: FollowOptions<K> = {}): Request<K> {
+    return new Request<K>(this.#resolveTarget(target), options);
+  }
+
+  /**
+   * Requests for many targets, or for every match of `{ css }` (<a> hrefs, or attribute values
+   * with `::attr()`). Empty and fragment-only links are skipped.
+   */
+  followAll<K extends object = Record<string, unknown>>(
+    targets: Iterable<FollowTarget> | { css: string },
+    options: FollowOptions<K> = {},
+  ): Request<K>[] {
+    const list: Iterable<FollowTarget> = 'css' in targets && typeof targets.css === 'string' ? this.css(targets.css) : (targets as Iterable<FollowTarget>);
+    const out: Request<K>[] = [];
+    for (const t of list) {
+      const url = this.#resolveTarget(t);
+      out.push(new Request<K>(url, options));
+    }
+    return out;
+  }
+
+  #resolveTarget(target: FollowTarget): string {
+    if (typeof target === 'string' || target instanceof URL) return this.urljoin(target);
+    const node = target.nodes()[0];
+    if (node === undefined) throw new TypeError(`response.follow(): empty selector list (${this.url})`);
+    if (typeof node === 'string') return this.urljoin(node.trim());
+    const attribs = (node as { attribs?: Record<string, string> }).attribs;
+    const href = attribs?.['href'];
+    if (href === undefined) throw new TypeError(`response.follow(): only <a> and <link> elements are supported, got <${(node as { name?: string }).name ?? node.type}> (${this.url})`);
+    return this.urljoin(href.trim());
+  }
+
+  /** A copy with some fields changed. The class stays the same unless `cls` is given. */
+  replace(changes: Partial<ResponseInit> & { url?: string } = {}): Response {
+    const Ctor = this.constructor as new (url: string, init: ResponseInit) => Response;
+    return new Ctor(changes.url ?? this.url, {
+      status: changes.status ?? this.status,
+      headers: changes.headers ?? this.headers.clone(),
+      body: changes.body ?? this.body,
+      request: 'request' in changes ? changes.request : this.request,
+      flags: changes.flags ?? this.flags,
+      ip: 'ip' in changes ? changes.ip : this.ip,
+      protocol: 'protocol' in changes ? changes.protocol : this.protocol,
+      ...(changes.encoding !== undefined ? { encoding: changes.encoding } : {}),
+    });
+  }
+
+  toString(): string {
+    return `<${this.status} ${this.url}>`;
+  }
+}
+
+/** A response with a decoded text body. */
+export class TextResponse extends Response {
+  readonly #explicitEncoding: string | undefined;
+  #decoded: { text: string; encoding: string } | undefined;
+
+  constructor(url: string, init: ResponseInit = {}) {
+    super(url, init);
+    this.#explicitEncoding = init.encoding;
+  }
+
+  #decode(): { text: string; encoding: string } {
+    this.#decoded ??= decodeBody(this.body, {
+      explicit: this.#explicitEncoding,
+      contentType: this.headers.get('content-type'),
+      sniffBody: this.sniffsDeclaredEncoding(),
+    });
+    return this.#decoded;
+  }
+
+  protected sniffsDeclaredEncoding(): boolean {
+    return false;
+  }
+
+  override get text(): string {
+    return this.#decode().text;
+  }
+
+  /** The encoding the body was decoded with (WHATWG name). */
+  get encoding(): string {
+    return this.#decode().encoding;
+  }
+
+  override json<T = unknown>(): T {
+    return JSON.parse(this.text) as T;
+  }
+
+  override replace(changes: Partial<ResponseInit> & { url?: string } = {}): Response {
+    return super.replace({ encoding: this.#explicitEncoding ?? this.encoding, ...changes });
+  }
+}
+
+/** Shared by HTML and XML: a lazily parsed document, once per response. */
+abstract class MarkupResponse extends TextResponse {
+  #document: CheerioAPI | undefined;
+
+  protected abstract readonly xml: boolean;
+
+  protected override sniffsDeclaredEncoding(): boolean {
+    return true;
+  }
+
+  override get $(): CheerioAPI {
+    this.#document ??= parseMarkup(this.text, this.xml);
+    return this.#document;
+  }
+
+  override css(query: string): SelectorList {
+    return SelectorList.query(this.$, undefined, query);
+  }
+}
+
+export class HtmlResponse extends MarkupResponse {
+  protected override readonly xml: boolean = false;
+  #base: string | undefined;
+
+  protected override baseUrl(): string {
+    if (this.#base === undefined) {
+      const href = this.$('base[href]').first().attr('href')?.trim();
+      let base = this.url;
+      if (href) {
+        try {
+          base = new URL(href, this.url).href;
+        } catch {
+          // An unparsable <base href> is ignored, as browsers do.
+        }
+      }
+      this.#base = base;
+    }
+    return this.#base;
+  }
+}
+
+export class XmlResponse extends MarkupResponse {
+  protected override readonly xml: boolean = true;
+}

@@ -1,0 +1,5 @@
+export type { RecordedRequest, RouteHandler, StartTestServerOptions, TestServer } from './types.js';
+export { startTestServer, parseRouteKey } from './server.js';
+export { handlers } from './handlers.js';
+export { linkSite, type LinkSiteOptions } from './link-site.js';
+export { loopbackLookup, isLoopbackAddress } from './lookup.js';
