@@ -17,7 +17,7 @@
 //   - robots.txt (allow all), static/style.css
 // All links are relative; there is no <base> element anywhere.
 
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
@@ -431,6 +431,11 @@ footer { padding: 12px 20px; color: #777; font-size: small; }
 
 // ---------------------------------------------------------------------------
 // Write everything.
+// Only ever wipe a directory this script made (it holds our manifest.json) or an empty one.
+if (existsSync(OUT) && readdirSync(OUT).length > 0 && !existsSync(join(OUT, 'manifest.json'))) {
+  process.stderr.write(`refusing to overwrite ${OUT}: not empty and not a generated site (no manifest.json)\n`);
+  process.exit(1);
+}
 rmSync(OUT, { recursive: true, force: true });
 let totalBytes = 0;
 function write(rel, data) {
@@ -476,7 +481,17 @@ const brokenLinks = Object.entries(BROKEN).map(([p, [href]]) => {
   return { from, href, url: new URL(href, `http://site${from}`).pathname };
 });
 const missingCover = books.find((b) => b.id === MISSING_COVER_ID);
-const missingImages = [{ from: `/${missingCover.path}`, src: `/${missingCover.cover.path}` }];
+// The missing cover is also shown as a thumbnail on its catalogue page and its category page.
+const missingImages = [
+  {
+    from: `/${missingCover.path}`,
+    src: `/${missingCover.cover.path}`,
+    alsoReferencedFrom: [
+      `/catalogue/page-${missingCover.page}.html`,
+      `/catalogue/category/${missingCover.category.slug}/index.html`,
+    ],
+  },
+];
 
 const counts = {
   htmlPages: htmlPages.length,
@@ -536,7 +551,7 @@ change the script and run \`node examples/demo/scripts/gen-site.mjs\`. The outpu
 | books | ${counts.books} (${PER_PAGE} per catalogue page) |
 | cover images (PNG) | ${counts.images}: ${Object.entries(imageSizes).map(([k, v]) => `${v} × ${k}`).join(', ')} (${counts.imagesBelow110px} are under 110px on at least one side) |
 | broken links (404) | ${counts.brokenLinks}, on catalogue pages ${Object.keys(BROKEN).join(', ')} |
-| missing images | ${counts.missingImages} (book #${MISSING_COVER_ID}: \`${missingCover.cover.path}\` is not written) |
+| missing images | ${counts.missingImages} (book #${MISSING_COVER_ID}: \`${missingCover.cover.path}\` is not written; its detail page, catalogue page ${missingCover.page} and the ${escapeHtml(missingCover.category.name)} category page show it) |
 
 Cover sizes: 200x300 (most), 100x150 (id % 5 == 1), 60x90 (id % 10 == 3), 400x600 (id % 30 == 0).
 

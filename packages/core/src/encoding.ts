@@ -70,7 +70,20 @@ export function decodeBody(
   }
 }
 
+// windows-1252 code points for bytes 0x80-0x9F (undefined bytes map to the C1 control, as WHATWG says).
+const CP1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+];
+
+/** Node 20's TextDecoder decodes windows-1252 as ISO-8859-1 (0x80 → U+0080, not €); map those 32 bytes ourselves. */
+function decodeWindows1252(body: Uint8Array): string {
+  const latin = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+  return latin.replace(/[\u0080-\u009f]/g, (c) => String.fromCharCode(CP1252_HIGH[c.charCodeAt(0) - 0x80]!));
+}
+
 function decodeWith(encoding: string, body: Uint8Array): string {
+  if (encoding === 'windows-1252') return decodeWindows1252(body);
   // Undecodable bytes become U+FFFD rather than failing the response, as browsers do.
   return new TextDecoder(encoding, { ignoreBOM: true }).decode(body);
 }

@@ -15,7 +15,9 @@ export function parseRouteKey(key: string): [method: string, path: string] {
   const trimmed = key.trim();
   const space = trimmed.indexOf(' ');
   const [method, path] =
-    space === -1 ? ['*', trimmed] : [trimmed.slice(0, space), trimmed.slice(space + 1).trim()];
+    trimmed.startsWith('/') || space === -1
+      ? ['*', trimmed]
+      : [trimmed.slice(0, space), trimmed.slice(space + 1).trim()];
   if (!path.startsWith('/')) throw new Error(`test-servers: route path must start with '/': ${JSON.stringify(key)}`);
   return [method.toUpperCase(), path];
 }
@@ -79,13 +81,21 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
   let inFlight = 0;
   let peak = 0;
   const sockets = new Set<Socket>();
+  const open = new Map<ServerResponse, Promise<void>>();
 
   const server = createServer((req, res) => {
     inFlight += 1;
     if (inFlight > peak) peak = inFlight;
-    res.once('close', () => {
-      inFlight -= 1;
-    });
+    open.set(
+      res,
+      new Promise<void>((resolve) => {
+        res.once('close', () => {
+          inFlight -= 1;
+          open.delete(res);
+          resolve();
+        });
+      }),
+    );
     const url = req.url ?? '/';
     const record: RecordedRequest = {
       method: req.method ?? 'GET',
@@ -155,6 +165,9 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
         server.close(() => resolve());
         server.closeAllConnections();
         for (const s of sockets) s.destroy();
+      }).then(async () => {
+        // Destroyed sockets close their responses on a later tick; wait so inFlight() is 0.
+        await Promise.all(open.values());
       });
       return closing;
     },
