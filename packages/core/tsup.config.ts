@@ -6,5 +6,7 @@ export default defineConfig({
   dts: true,
   clean: true,
   target: 'node20',
+  // Error classes report their own names (error.name) in logs and stats keys.
+  keepNames: true,
   sourcemap: true,
 });

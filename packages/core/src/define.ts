@@ -4,4 +4,11 @@ import type { DownloaderMiddleware, ItemPipeline, Spider, SpiderMiddleware } fro
 export const defineDownloaderMiddleware = <T extends DownloaderMiddleware>(middleware: T): T => middleware;
 export const defineSpiderMiddleware = <T extends SpiderMiddleware>(middleware: T): T => middleware;
 export const defineItemPipeline = <I, O = I>(pipeline: ItemPipeline<I, O>): ItemPipeline<I, O> => pipeline;
-export const defineSpider = <T extends Spider<any>>(spider: T): T => spider;
+/**
+ * `this` inside the methods is the spider literal itself plus Spider's members, so extra
+ * properties (a baseUrl, helper methods) type-check. The constraint names only `name`: TypeScript
+ * stops inferring T from a literal whose methods the constraint also declares. The Crawler
+ * checks at run time that `parse` is a function.
+ */
+export const defineSpider = <T extends { readonly name: string }>(spider: T & ThisType<T & Spider<any>>): T & Spider<any> =>
+  spider as T & Spider<any>;

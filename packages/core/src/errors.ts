@@ -88,6 +88,8 @@ export class StopDownload extends CrawlError {
   static override readonly CODE: string = 'CRAWL_STOP_DOWNLOAD';
   override readonly code: string = StopDownload.CODE;
   readonly fail: boolean;
+  /** The partial response received before the stop; set by the download handler when fail is true. */
+  response?: import('./response.js').Response;
   constructor(options: { fail?: boolean } & CrawlErrorOptions = {}) {
     super('Download stopped', options);
     this.fail = options.fail ?? true;

@@ -31,6 +31,8 @@ export type CloseReason =
   | 'closespider_pagecount'
   | 'closespider_timeout'
   | 'closespider_errorcount'
+  /** A plugin's open() failed; plugins opened before it are closed with this reason. */
+  | 'open_failed'
   | (string & {});
 
 export type StatValue = number | string | boolean | Date;
@@ -124,6 +126,11 @@ export interface CrawlSettings {
 export interface Plugin {
   /** Stable identifier used in logs and errors: '@crawl/middleware-retry' or 'my-org/rate-limit'. */
   readonly name: string;
+  /**
+   * Setting keys this plugin reads, with their defaults. The crawler registers them before it
+   * resolves settings, so `-s key=value` for them validates instead of failing as unknown.
+   */
+  readonly defaultSettings?: Readonly<Record<string, unknown>>;
   /** Called when the crawl opens; throw NotConfigured to disable the plugin with a logged reason. */
   open?(crawler: Crawler): Awaitable<void>;
   close?(crawler: Crawler, reason: CloseReason): Awaitable<void>;
@@ -153,12 +160,13 @@ export interface SpiderMiddleware extends Plugin {
   /** Before the callback; throw to send the failure to the errback instead. */
   processSpiderInput?(response: Response, crawler: Crawler): Awaitable<void>;
   /**
-   * Each request or item a callback (or the spider's start) produces, in ascending order.
+   * Each request or item a callback (or the spider's start) produces, in descending order
+   * (from the spider back towards the engine, as in Scrapy).
    * Return it (or a replacement) to pass it on, or null/undefined to drop it.
    * `response` is undefined for start requests.
    */
   processSpiderOutput?(result: unknown, response: Response | undefined, crawler: Crawler): Awaitable<unknown>;
-  /** A callback threw: return output to use instead (stops the chain), or void to pass on. */
+  /** A callback threw (descending order): return output to use instead (stops the chain), or void to pass on. */
   processSpiderException?(response: Response, error: unknown, crawler: Crawler): Awaitable<SpiderOutput<unknown> | void>;
 }
 
@@ -177,7 +185,7 @@ export interface DownloadHandler extends Plugin {
 export interface Scheduler extends Plugin {
   /** Returns false when the request was filtered as a duplicate. */
   enqueue(request: Request<any>): Awaitable<boolean>;
-  /** The next request by priority (higher first, FIFO within a priority), or undefined when empty. */
+  /** The next request by priority (higher first; within a priority the backend's order, LIFO by default as in Scrapy), or undefined when empty. */
   next(): Awaitable<Request<any> | undefined>;
   size(): Awaitable<number>;
 }
@@ -236,7 +244,7 @@ export interface DownloaderControl {
   slotKey(request: Request<any>): string;
   /** The slot for a key or request, created on first use. */
   slot(keyOrRequest: string | Request<any>): DownloaderSlot;
-  /** Requests currently being downloaded, across slots. */
+  /** Requests inside the downloader (middlewares, slot queues and transfers), across slots, as Scrapy counts them. */
   readonly active: number;
 }
 
@@ -247,7 +255,7 @@ export interface Spider<I = unknown> {
   /** Per-spider settings (Scrapy's custom_settings). */
   readonly settings?: Partial<CrawlSettings>;
   /** Start requests; defaults to GET each of startUrls with parse as callback and dontFilter. */
-  start?(): Iterable<Request<any>> | AsyncIterable<Request<any>>;
+  start?(): Iterable<Request<any> | I> | AsyncIterable<Request<any> | I>;
   parse(response: Response, cbKwargs: Record<string, unknown>): SpiderOutput<I>;
   /** Called once the spider has closed. */
   closed?(reason: CloseReason): Awaitable<void>;
@@ -261,6 +269,8 @@ export interface Crawler {
   readonly events: CrawlEvents;
   readonly logger: Logger;
   readonly downloader: DownloaderControl;
+  /** Aborted when the crawl is aborted (second SIGINT, crawler.abort()): handlers cancel in-flight downloads. */
+  readonly abortSignal: AbortSignal;
   /** The request fingerprint used for dedupe and cache keys. */
   fingerprint(request: Request<any>): string;
   /** Download through the downloader middlewares and the slots, outside the scheduler. */

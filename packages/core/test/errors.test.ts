@@ -18,6 +18,7 @@ describe('errors', () => {
     expect(new cjs.DnsLookupError('http://x.invalid/', 'no such host')).toBeInstanceOf(esm.DownloadError);
     expect(new cjs.DnsLookupError('http://x.invalid/', 'no such host')).not.toBeInstanceOf(esm.DownloadTimeoutError);
     expect(e).toBeInstanceOf(cjs.IgnoreRequest);
+    expect(new cjs.DnsLookupError('http://x.invalid/', 'no such host').name).toBe('DnsLookupError');
   });
 
   it('wrap causes and name the URL', () => {

@@ -1,0 +1,47 @@
+/**
+ * `pnpm demo`: serves the bundled shop on 127.0.0.1 and crawls it with the `crawl` CLI, as a
+ * user would run it, writing out/demo/items.jsonl at the repository root.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '../src/serve-static.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const demoDir = resolve(here, '..');
+const repoRoot = resolve(demoDir, '../..');
+const outFile = join(repoRoot, 'out/demo/items.jsonl');
+const require = createRequire(import.meta.url);
+const cliBin = join(dirname(require.resolve('@crawl/cli/package.json')), 'dist/bin.js');
+
+async function main(): Promise<number> {
+  const server = await serveStatic(join(demoDir, 'site'));
+  mkdirSync(dirname(outFile), { recursive: true });
+  process.stderr.write(`Serving the demo shop at ${server.url}/\n`);
+  try {
+    const args = [cliBin, 'runspider', join(demoDir, 'src/spider.ts'), '-a', `baseUrl=${server.url}`, '-O', outFile, ...process.argv.slice(2)];
+    const code = await new Promise<number>((resolveCode) => {
+      const child = spawn(process.execPath, args, { stdio: 'inherit' });
+      // Ctrl-C reaches the child through the terminal's process group; keep serving until it exits.
+      process.on('SIGINT', () => undefined);
+      child.on('exit', (c, signal) => resolveCode(c ?? (signal ? 130 : 1)));
+    });
+    if (code !== 0) return code;
+    const items = readFileSync(outFile, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+    const expected = (JSON.parse(readFileSync(join(demoDir, 'site/manifest.json'), 'utf8')) as { books: number }).books;
+    process.stderr.write(`\nWrote ${items} items (one per book; the shop has ${expected}) to ${relative(process.cwd(), outFile) || outFile}\n`);
+    return items === expected ? 0 : 1;
+  } finally {
+    await server.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

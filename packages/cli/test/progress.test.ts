@@ -1,0 +1,34 @@
+import { PassThrough } from 'node:stream';
+import { MemoryStats } from '@crawl/engine';
+import { describe, expect, it } from 'vitest';
+import { formatProgress, formatStats, ProgressLine, snapshot } from '../src/index.js';
+
+describe('progress', () => {
+  it('summarises pages, items, rate, queue and errors from stats', () => {
+    const stats = new MemoryStats();
+    stats.set('response_received_count', 50);
+    stats.set('item_scraped_count', 40);
+    stats.set('scheduler/enqueued', 80);
+    stats.set('scheduler/dequeued', 55);
+    stats.set('log_count/ERROR', 2);
+    const s = snapshot(stats, 0, 10_000);
+    expect(s).toEqual({ pages: 50, items: 40, queued: 25, errors: 2, elapsedSeconds: 10 });
+    expect(formatProgress(s)).toBe('pages 50 | items 40 | 5.0 pages/s | queue 25 | errors 2 | 10s');
+    expect(formatProgress({ ...s, elapsedSeconds: 75 })).toMatch(/1m15s$/);
+  });
+
+  it('clears the status line before a log line', () => {
+    const stream = new PassThrough() as unknown as NodeJS.WriteStream;
+    let written = '';
+    (stream as unknown as PassThrough).on('data', (c: Buffer) => (written += c.toString()));
+    const line = new ProgressLine(stream, () => 'pages 1');
+    line.draw();
+    line.write('a log line');
+    line.stop();
+    expect(written).toBe('\r\x1b[2Kpages 1\r\x1b[2Ka log line\n');
+  });
+
+  it('dumps stats sorted, Scrapy style', () => {
+    expect(formatStats({ b: 2, a: 'x', c: new Date(0) })).toBe(`Dumping crawl stats:\n{'a': "x",\n 'b': 2,\n 'c': 1970-01-01T00:00:00.000Z,}`);
+  });
+});

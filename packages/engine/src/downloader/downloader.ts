@@ -1,0 +1,213 @@
+import {
+  DownloadError,
+  InvalidOutputError,
+  UnsupportedSchemeError,
+  isResponse,
+  type CrawlSettings,
+  type Crawler,
+  type DownloadHandler,
+  type DownloaderControl,
+  type Request,
+  type Response,
+} from '@crawl/core';
+import { safeEmit } from '../util/safe-emit.js';
+import { describe, type DownloaderMiddlewareChain } from './middleware-chain.js';
+import { Slot, type SlotEntry } from './slot.js';
+
+/** Idle slots older than this are dropped (Scrapy's slot GC age). */
+const SLOT_IDLE_MS = 60_000;
+/** Above this many slots, idle ones are collected at once instead of waiting for the timer. */
+const MAX_SLOTS = 10_000;
+
+/**
+ * The downloader: runs requests through the middleware chain, queues them per slot, enforces
+ * slot concurrency and delay, and calls the download handler for the request's scheme.
+ * `active` counts requests anywhere inside it (middlewares, slot queues, transfer), like
+ * Scrapy's Downloader.active, which the engine compares with concurrentRequests.
+ */
+export class Downloader implements DownloaderControl {
+  readonly #crawler: Crawler;
+  #chain: DownloaderMiddlewareChain | undefined;
+  readonly #handlers = new Map<string, DownloadHandler>();
+  readonly #slots = new Map<string, Slot>();
+  readonly #concurrency: number;
+  readonly #delay: number;
+  readonly #randomize: boolean;
+  readonly #enqueueNormal = (request: Request<any>): Promise<Response> => this.#enqueue(request, false);
+  readonly #enqueueUrgent = (request: Request<any>): Promise<Response> => this.#enqueue(request, true);
+  #active = 0;
+  #gcTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  /** Created before the plugins open (they may look at slots); wired with use() once they have. */
+  constructor(crawler: Crawler, settings: CrawlSettings) {
+    this.#crawler = crawler;
+    // Per-IP slots are keyed by hostname (no DNS resolution here); only their concurrency differs.
+    this.#concurrency = settings.concurrentRequestsPerIp > 0 ? settings.concurrentRequestsPerIp : settings.concurrentRequestsPerDomain;
+    this.#delay = settings.downloadDelay;
+    this.#randomize = settings.randomizeDownloadDelay;
+  }
+
+  /** Sets the middleware chain and the enabled download handlers. */
+  use(chain: DownloaderMiddlewareChain, handlers: readonly DownloadHandler[]): void {
+    this.#chain = chain;
+    // Earlier handlers win for a scheme they share with later ones.
+    for (const handler of handlers) {
+      for (const scheme of handler.schemes) {
+        const key = scheme.toLowerCase();
+        if (!this.#handlers.has(key)) this.#handlers.set(key, handler);
+      }
+    }
+  }
+
+  get active(): number {
+    return this.#active;
+  }
+
+  /** Number of slots currently tracked. */
+  get slotCount(): number {
+    return this.#slots.size;
+  }
+
+  slotKey(request: Request<any>): string {
+    const key = request.meta.downloadSlot;
+    return typeof key === 'string' && key !== '' ? key : request.hostname;
+  }
+
+  slot(keyOrRequest: string | Request<any>): Slot {
+    const key = typeof keyOrRequest === 'string' ? keyOrRequest : this.slotKey(keyOrRequest);
+    let slot = this.#slots.get(key);
+    if (!slot) {
+      if (this.#slots.size >= MAX_SLOTS) this.#collect(0);
+      slot = new Slot(key, this.#concurrency, this.#delay, this.#randomize, Date.now());
+      this.#slots.set(key, slot);
+      if (!this.#gcTimer && !this.#closed) {
+        this.#gcTimer = setInterval(() => this.#collect(SLOT_IDLE_MS), SLOT_IDLE_MS);
+        this.#gcTimer.unref();
+      }
+    }
+    return slot;
+  }
+
+  /**
+   * Downloads a request through the middlewares. Resolves to a Response, or to a Request that a
+   * middleware returned instead (the caller reschedules or downloads it). `urgent` requests
+   * (crawler.download) go to the front of their slot's queue.
+   */
+  async fetch(request: Request<any>, urgent = false): Promise<Response | Request<any>> {
+    if (!this.#chain) throw new DownloadError(request.url, `Download of ${String(request)} before the crawl started`);
+    this.#active++;
+    try {
+      return await this.#chain.download(request, urgent ? this.#enqueueUrgent : this.#enqueueNormal);
+    } finally {
+      this.#active--;
+    }
+  }
+
+  /** Stops timers; queued requests (only left behind by an abort) fail with `error`. */
+  close(error?: unknown): void {
+    this.#closed = true;
+    if (this.#gcTimer) clearInterval(this.#gcTimer);
+    this.#gcTimer = undefined;
+    for (const slot of this.#slots.values()) {
+      slot.clearTimer();
+      for (const entry of slot.drain()) {
+        entry.reject(error ?? new DownloadError(entry.request.url, `Download of ${String(entry.request)} cancelled: the crawler closed`));
+      }
+    }
+  }
+
+  #enqueue(request: Request<any>, urgent: boolean): Promise<Response> {
+    if (!this.#handlers.has(request.scheme)) {
+      return Promise.reject(
+        new UnsupportedSchemeError(request.url, `Unsupported URL scheme '${request.scheme}' for ${String(request)}: no download handler is enabled for it`),
+      );
+    }
+    if (this.#closed) return Promise.reject(new DownloadError(request.url, `Download of ${String(request)} refused: the crawler closed`));
+    const slot = this.slot(request);
+    safeEmit(this.#crawler.events, this.#crawler.logger, 'requestReachedDownloader', request);
+    return new Promise<Response>((resolve, reject) => {
+      slot.push({ request, resolve, reject }, urgent);
+      this.#process(slot);
+    });
+  }
+
+  /** Scrapy's _process_queue: start what concurrency and delay allow, else wait on the slot's timer. */
+  #process(slot: Slot): void {
+    if (this.#closed || slot.queued === 0) return;
+    const now = Date.now();
+    const allowedAt = slot.nextAllowedAt;
+    if (allowedAt > now) {
+      this.#arm(slot, allowedAt, now);
+      return;
+    }
+    while (slot.queued > 0 && slot.freeTransferSlots > 0) {
+      const entry = slot.shift()!;
+      slot.markLeft(now);
+      this.#transfer(slot, entry);
+      if (slot.delay > 0) {
+        if (slot.queued > 0) this.#arm(slot, slot.nextAllowedAt, now);
+        break;
+      }
+    }
+  }
+
+  /** One timer per slot; an earlier pending timer is kept (it re-arms itself when it fires). */
+  #arm(slot: Slot, at: number, now: number): void {
+    if (slot.timer && slot.timerAt <= at) return;
+    slot.clearTimer();
+    slot.timerAt = at;
+    slot.timer = setTimeout(() => {
+      slot.timer = undefined;
+      slot.timerAt = 0;
+      this.#process(slot);
+    }, Math.max(0, at - now));
+    slot.timer.unref();
+  }
+
+  #transfer(slot: Slot, entry: SlotEntry): void {
+    const { request } = entry;
+    const crawler = this.#crawler;
+    const handler = this.#handlers.get(request.scheme)!;
+    slot.active++;
+    const latencyBefore = request.meta.downloadLatency;
+    const started = performance.now();
+    let pending: Promise<Response>;
+    try {
+      pending = handler.download(request, crawler);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    pending
+      .then(
+        (response) => {
+          if (!isResponse(response)) {
+            throw new InvalidOutputError(`Download handler ${handler.name} download() must resolve to a Response, got ${describe(response)} (${String(request)})`);
+          }
+          if (request.meta.downloadLatency === latencyBefore) request.meta.downloadLatency = (performance.now() - started) / 1000;
+          safeEmit(crawler.events, crawler.logger, 'responseDownloaded', response, request);
+          return response;
+        },
+        (error: unknown) => {
+          safeEmit(crawler.events, crawler.logger, 'downloadError', error, request);
+          throw error;
+        },
+      )
+      .then(entry.resolve, entry.reject)
+      .finally(() => {
+        slot.active--;
+        if (slot.isIdle()) slot.idleSince = Date.now();
+        safeEmit(crawler.events, crawler.logger, 'requestLeftDownloader', request);
+        this.#process(slot);
+      });
+  }
+
+  #collect(maxIdleMs: number): void {
+    const cutoff = Date.now() - maxIdleMs;
+    for (const [key, slot] of this.#slots) {
+      if (slot.isIdle() && !slot.timer && slot.idleSince > 0 && slot.idleSince <= cutoff && slot.nextAllowedAt <= cutoff) {
+        this.#slots.delete(key);
+      }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import { InvalidOutputError, isRequest, isResponse, type Crawler, type DownloaderMiddleware, type Request, type Response } from '@crawl/core';
+import { isThenable } from '../util/thenable.js';
+
+type Hook = 'processRequest' | 'processResponse' | 'processException';
+
+/** The download itself (slot queue + handler), called when no processRequest answered. */
+export type DownloadFunction = (request: Request<any>) => Promise<Response>;
+
+/**
+ * Scrapy's downloader-middleware manager. Hook arrays are built once (processRequest ascending,
+ * processResponse / processException descending by `order`, stable for equal orders), so each
+ * request runs plain loops; a hook's result is awaited only when it is a promise.
+ */
+export class DownloaderMiddlewareChain {
+  readonly middlewares: readonly DownloaderMiddleware[];
+  readonly #request: DownloaderMiddleware[];
+  readonly #response: DownloaderMiddleware[];
+  readonly #exception: DownloaderMiddleware[];
+  readonly #crawler: Crawler;
+
+  constructor(middlewares: readonly DownloaderMiddleware[], crawler: Crawler) {
+    const sorted = sortByOrder(middlewares);
+    this.middlewares = sorted;
+    this.#crawler = crawler;
+    this.#request = sorted.filter((m) => typeof m.processRequest === 'function');
+    this.#response = sorted.filter((m) => typeof m.processResponse === 'function').reverse();
+    this.#exception = sorted.filter((m) => typeof m.processException === 'function').reverse();
+  }
+
+  /**
+   * Runs a request through the chain. Resolves to the final Response, or to a Request that the
+   * caller must reschedule; rejects with the error for the errback.
+   */
+  async download(request: Request<any>, downloadFn: DownloadFunction): Promise<Response | Request<any>> {
+    let result: Response | Request<any>;
+    try {
+      result = await this.#processRequest(request, downloadFn);
+    } catch (error) {
+      // Scrapy: errors of the handler and of processRequest (InvalidOutput included) go to processException.
+      result = await this.#processException(request, error);
+    }
+    if (isRequest(result)) return result;
+    return this.#processResponse(request, result);
+  }
+
+  async #processRequest(request: Request<any>, downloadFn: DownloadFunction): Promise<Response | Request<any>> {
+    const crawler = this.#crawler;
+    for (const mw of this.#request) {
+      let out: unknown = mw.processRequest!(request, crawler);
+      if (isThenable(out)) out = await out;
+      if (out === undefined || out === null) continue;
+      if (isResponse(out) || isRequest(out)) return out;
+      throw invalid(mw, 'processRequest', 'a Request, a Response or nothing', out);
+    }
+    return downloadFn(request);
+  }
+
+  async #processResponse(request: Request<any>, response: Response): Promise<Response | Request<any>> {
+    const crawler = this.#crawler;
+    let current: Response = response;
+    for (const mw of this.#response) {
+      let out: unknown = mw.processResponse!(request, current, crawler);
+      if (isThenable(out)) out = await out;
+      if (isResponse(out)) {
+        current = out;
+        continue;
+      }
+      if (isRequest(out)) return out;
+      throw invalid(mw, 'processResponse', 'a Request or a Response', out);
+    }
+    return current;
+  }
+
+  async #processException(request: Request<any>, error: unknown): Promise<Response | Request<any>> {
+    const crawler = this.#crawler;
+    for (const mw of this.#exception) {
+      let out: unknown = mw.processException!(request, error, crawler);
+      if (isThenable(out)) out = await out;
+      if (out === undefined || out === null) continue;
+      if (isResponse(out) || isRequest(out)) return out;
+      throw invalid(mw, 'processException', 'a Request, a Response or nothing', out);
+    }
+    throw error;
+  }
+}
+
+/** Stable sort by `order` (ties keep the given order). */
+export function sortByOrder<T extends { readonly order: number; readonly name: string }>(list: readonly T[]): T[] {
+  return list
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => a.item.order - b.item.order || a.index - b.index)
+    .map((x) => x.item);
+}
+
+function invalid(mw: DownloaderMiddleware, hook: Hook, expected: string, got: unknown): InvalidOutputError {
+  return new InvalidOutputError(`Downloader middleware ${mw.name} ${hook}() must return ${expected}, got ${describe(got)}`);
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') {
+    const name = (value as object).constructor?.name;
+    return !name || name === 'Object' ? 'a plain object' : `a ${name} object`;
+  }
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `${typeof value} ${String(value)}`;
+}

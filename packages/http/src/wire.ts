@@ -1,0 +1,57 @@
+import { Headers, type Request } from '@crawl/core';
+
+/** Path and query of a request as sent on the request line (no fragment). */
+export function requestPath(request: Request<any>): string {
+  const url = request.url;
+  const origin = request.origin;
+  // The href starts with the origin unless it carries userinfo; slicing avoids parsing the URL again.
+  if (url.startsWith(origin)) {
+    const rest = url.slice(origin.length);
+    const hash = rest.indexOf('#');
+    const path = hash === -1 ? rest : rest.slice(0, hash);
+    return path === '' ? '/' : path;
+  }
+  const parsed = new URL(url);
+  return parsed.pathname + parsed.search;
+}
+
+type RawHeaders = readonly (Buffer | string)[];
+type ParsedHeaders = Record<string, string | string[] | undefined>;
+
+/**
+ * Response headers as core Headers. Raw pairs keep each line, its spelling and order; values are
+ * latin1 (one char per byte, as undici and node:http give them) so no byte is lost.
+ */
+export function toCoreHeaders(raw: RawHeaders | ParsedHeaders | null | undefined, parsed: ParsedHeaders): Headers {
+  const headers = new Headers();
+  if (Array.isArray(raw)) {
+    const list = raw as RawHeaders;
+    for (let i = 0; i + 1 < list.length; i += 2) {
+      const name = list[i]!;
+      const value = list[i + 1]!;
+      headers.append(typeof name === 'string' ? name : name.toString('latin1'), typeof value === 'string' ? value : value.toString('latin1'));
+    }
+    return headers;
+  }
+  for (const name in parsed) {
+    const value = parsed[name];
+    if (value === undefined) continue;
+    if (typeof value === 'string') headers.append(name, value);
+    else for (const v of value) headers.append(name, v);
+  }
+  return headers;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Joins body chunks into one Uint8Array that owns its memory (no pooled slab or socket buffer kept alive). */
+export function concatChunks(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (total === 0) return EMPTY;
+  const out = Buffer.allocUnsafeSlow(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new Uint8Array(out.buffer, out.byteOffset, total);
+}
