@@ -31,7 +31,7 @@ async function main(): Promise<number> {
     if (code !== 0) return code;
     const items = readFileSync(outFile, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
     const expected = (JSON.parse(readFileSync(join(demoDir, 'site/manifest.json'), 'utf8')) as { books: number }).books;
-    process.stderr.write(`\nWrote ${items} items (one per book; the shop has ${expected}) to ${relative(process.cwd(), outFile) || outFile}\n`);
+    process.stderr.write(`\nWrote ${items} items (one per book; the shop has ${expected}) to ${relative(repoRoot, outFile)}\n`);
     return items === expected ? 0 : 1;
   } finally {
     await server.close();

@@ -4,6 +4,5 @@ export { fetchCommand, FETCH_USAGE } from './commands/fetch.js';
 export { loadSpider, importSpiderModule } from './load-spider.js';
 export { defaultPlugins, type DefaultPlugins } from './defaults.js';
 export { parseKeyValues, parseSpiderArgs } from './args.js';
-export { formatStats } from './stats-dump.js';
 export { formatProgress, snapshot, ProgressLine, type ProgressSnapshot } from './progress.js';
 export type { CliIO } from './output.js';

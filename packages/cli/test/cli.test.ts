@@ -38,11 +38,11 @@ describe('crawl runspider', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'crawl-cli-')), 'items.jsonl');
     const io = captureIO();
     const code = await runCli(['runspider', fixture('pages-spider.ts'), '-a', `baseUrl=${site.url}`, '-O', out, '-s', 'logStatsInterval=0'], io);
-    expect(io.err()).toContain("'finish_reason': \"finished\"");
+    expect(io.err()).toContain('finish_reason: finished');
     expect(code).toBe(0);
     const items = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { title: string });
     expect(items.map((i) => i.title).sort()).toEqual(['Home', ...Array.from({ length: 12 }, (_, i) => `Page ${i}`)].sort());
-    expect(io.err()).toContain("'item_scraped_count': 13");
+    expect(io.err()).toContain('item_scraped_count: 13');
   });
 
   it('rejects an unknown setting with a clear error and exit code 2', async () => {
@@ -136,7 +136,7 @@ describe('the crawl executable', () => {
       child.kill('SIGINT');
       const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
       expect(err).toMatch(/SIGINT/);
-      expect(err).toContain("'finish_reason': \"shutdown\"");
+      expect(err).toContain('finish_reason: shutdown');
       expect(code).toBe(0);
       // Far fewer than the 200 pages: the crawl stopped taking new work.
       expect(slow.requests.length).toBeLessThan(100);

@@ -7,8 +7,8 @@ export const defineItemPipeline = <I, O = I>(pipeline: ItemPipeline<I, O>): Item
 /**
  * `this` inside the methods is the spider literal itself plus Spider's members, so extra
  * properties (a baseUrl, helper methods) type-check. The constraint names only `name`: TypeScript
- * stops inferring T from a literal whose methods the constraint also declares. The Crawler
- * checks at run time that `parse` is a function.
+ * stops inferring T from a literal whose methods the constraint also declares. A request that
+ * needs the default callback of a spider without `parse` fails as a counted spider error.
  */
 export const defineSpider = <T extends { readonly name: string }>(spider: T & ThisType<T & Spider<any>>): T & Spider<any> =>
   spider as T & Spider<any>;

@@ -97,7 +97,6 @@ export class Crawler implements CoreCrawler {
   constructor(spider: Spider<any>, options: CrawlerOptions = {}) {
     if (typeof spider !== 'object' || spider === null) throw new ConfigError(`Crawler needs a spider object, got ${spider === null ? 'null' : typeof spider}`);
     if (typeof spider.name !== 'string' || spider.name === '') throw new ConfigError('Spider has no name (spider.name must be a non-empty string)');
-    if (typeof spider.parse !== 'function') throw new ConfigError(`Spider ${spider.name} has no parse() method: it is the default callback`);
     this.spider = spider;
     this.#options = options;
     this.#fingerprint = options.fingerprinter ?? ((r) => coreFingerprint(r));

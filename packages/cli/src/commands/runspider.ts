@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util';
 import type { CrawlSettings, Logger } from '@crawl/core';
-import { consoleLogger, Crawler, parseFeedUri, type CrawlResult, type FeedsSetting } from '@crawl/engine';
+import { consoleLogger, Crawler, parseFeedUri, type FeedsSetting } from '@crawl/engine';
 import { parseKeyValues, parseSpiderArgs } from '../args.js';
 import { defaultPlugins } from '../defaults.js';
 import { loadSpider } from '../load-spider.js';
 import { logSink, type CliIO } from '../output.js';
 import { formatProgress, ProgressLine, snapshot } from '../progress.js';
-import { formatStats } from '../stats-dump.js';
 
 export const RUNSPIDER_USAGE = `Usage: crawl runspider <spider.ts|.js> [options]
 
@@ -79,7 +78,7 @@ export async function runspider(argv: string[], io: CliIO): Promise<number> {
     error: (m, f) => inner?.error(m, f),
   };
   const crawler = new Crawler(spider, { ...defaultPlugins(), overrides, handleSignals: true, logger });
-  const { botName, logLevel: level } = crawler.settings;
+  const { botName } = crawler.settings;
   inner = consoleLogger({ botName, level: 'debug', write: sink });
 
   const startedAt = Date.now();
@@ -87,12 +86,11 @@ export async function runspider(argv: string[], io: CliIO): Promise<number> {
     progress = new ProgressLine(io.stderr, () => formatProgress(snapshot(crawler.stats, startedAt)));
     progress.start();
   }
-  let result: CrawlResult;
   try {
-    result = await crawler.crawl();
+    // The engine logs the stats dump and the close reason at info level.
+    await crawler.crawl();
   } finally {
     progress?.stop();
   }
-  if (level !== 'silent') io.stderr.write(`${formatStats(result.stats)}\n`);
   return 0;
 }
