@@ -4,6 +4,8 @@ export default defineConfig([
   {
     entry: ['src/index.ts'],
     format: ['esm', 'cjs'],
+    // import.meta.url (used to resolve tsx for TypeScript spiders) in the CommonJS build too.
+    shims: true,
     dts: true,
     clean: false,
     target: 'node20',

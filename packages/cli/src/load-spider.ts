@@ -17,6 +17,11 @@ function isSpiderClass(value: unknown): value is SpiderClass {
 export async function importSpiderModule(file: string): Promise<Record<string, unknown>> {
   const path = resolve(file);
   if (!existsSync(path)) throw new ConfigError(`Spider file not found: ${path}`);
+  return importModule(path);
+}
+
+/** Imports a .ts/.mts/.cts (through tsx) or .js/.mjs/.cjs module. */
+export async function importModule(path: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(path).href;
   if (/\.[cm]?tsx?$/.test(path)) {
     const { tsImport } = await import('tsx/esm/api');
@@ -25,20 +30,32 @@ export async function importSpiderModule(file: string): Promise<Record<string, u
   return (await import(url)) as Record<string, unknown>;
 }
 
-/**
- * Finds the one spider a module exports (default or named; an object with name + parse, or a class).
- * With several, `name` picks one. Spider arguments (-a) become properties, as in Scrapy.
- */
-export async function loadSpider(file: string, options: { name?: string | undefined; args?: Record<string, string> } = {}): Promise<Spider<unknown>> {
-  const mod = await importSpiderModule(file);
-  const candidates = new Map<string, unknown>();
+/** The spiders a module exports, by name: objects with name + parse, or classes whose instances have them. */
+export function collectSpiders(mod: Record<string, unknown>): Map<string, unknown> {
+  const found = new Map<string, unknown>();
   for (const value of Object.values(mod)) {
-    if (isSpiderObject(value)) candidates.set(value.name, value);
+    if (isSpiderObject(value)) found.set(value.name, value);
     else if (isSpiderClass(value)) {
       const name = (value as unknown as { spiderName?: string }).spiderName ?? new value({}).name;
-      candidates.set(name, value);
+      found.set(name, value);
     }
   }
+  return found;
+}
+
+/**
+ * A fresh spider from an exported object or class, with the -a arguments set as properties
+ * (as Scrapy does). Objects are copied so that two crawls never share a spider's state.
+ */
+export function instantiateSpider(candidate: unknown, args: Record<string, string> = {}): Spider<unknown> {
+  if (isSpiderClass(candidate)) return Object.assign(new candidate(args), args);
+  const spider = candidate as Spider<unknown>;
+  return Object.assign(Object.create(Object.getPrototypeOf(spider) as object) as Spider<unknown>, spider, args);
+}
+
+/** Finds the one spider a module exports; with several, `name` picks one. */
+export async function loadSpider(file: string, options: { name?: string | undefined; args?: Record<string, string> } = {}): Promise<Spider<unknown>> {
+  const candidates = collectSpiders(await importSpiderModule(file));
   if (candidates.size === 0) throw new ConfigError(`No spider found in ${file}: export an object with "name" and "parse", or a class whose instances have them`);
   let chosen: unknown;
   if (options.name !== undefined) {
@@ -47,8 +64,5 @@ export async function loadSpider(file: string, options: { name?: string | undefi
   } else if (candidates.size > 1) {
     throw new ConfigError(`Several spiders in ${file} (${[...candidates.keys()].join(', ')}); pick one with --spider NAME`);
   } else chosen = candidates.values().next().value;
-  const args = options.args ?? {};
-  if (isSpiderClass(chosen)) return Object.assign(new chosen(args), args);
-  const spider = chosen as Spider<unknown>;
-  return Object.assign(Object.create(Object.getPrototypeOf(spider) as object) as Spider<unknown>, spider, args);
+  return instantiateSpider(chosen, options.args);
 }

@@ -4,24 +4,38 @@ export interface ProgressSnapshot {
   pages: number;
   items: number;
   queued: number;
+  inFlight: number;
   errors: number;
   elapsedSeconds: number;
+  /** Responses per HTTP status. */
+  statuses: ReadonlyMap<number, number>;
 }
 
-export function snapshot(stats: Stats, startedAt: number, now = Date.now()): ProgressSnapshot {
+export function snapshot(
+  stats: Stats,
+  startedAt: number,
+  extra: { inFlight?: number; statuses?: ReadonlyMap<number, number> } = {},
+  now = Date.now(),
+): ProgressSnapshot {
   const n = (k: string) => stats.get<number>(k) ?? 0;
   return {
     pages: n('response_received_count'),
     items: n('item_scraped_count'),
     queued: Math.max(0, n('scheduler/enqueued') - n('scheduler/dequeued')),
+    inFlight: extra.inFlight ?? 0,
     errors: n('log_count/ERROR'),
     elapsedSeconds: (now - startedAt) / 1000,
+    statuses: extra.statuses ?? new Map(),
   };
 }
 
 export function formatProgress(s: ProgressSnapshot): string {
-  const rate = s.elapsedSeconds > 0 ? s.pages / s.elapsedSeconds : 0;
-  return `pages ${s.pages} | items ${s.items} | ${rate.toFixed(1)} pages/s | queue ${s.queued} | errors ${s.errors} | ${formatDuration(s.elapsedSeconds)}`;
+  const perMinute = s.elapsedSeconds > 0 ? (60 * s.pages) / s.elapsedSeconds : 0;
+  const statuses = [...s.statuses].sort((a, b) => a[0] - b[0]).map(([code, count]) => `${code}:${count}`);
+  return (
+    `pages ${s.pages} (${Math.round(perMinute)}/min) | items ${s.items} | queue ${s.queued} | in flight ${s.inFlight} | errors ${s.errors}` +
+    `${statuses.length ? ` | ${statuses.join(' ')}` : ''} | ${formatDuration(s.elapsedSeconds)}`
+  );
 }
 
 function formatDuration(seconds: number): string {
@@ -51,7 +65,7 @@ export class ProgressLine {
   }
 
   draw(): void {
-    const width = Math.max(20, (this.#stream.columns ?? 100) - 1);
+    const width = Math.max(20, (this.#stream.columns ?? 120) - 1);
     this.#stream.write(`\r\x1b[2K${this.#render().slice(0, width)}`);
     this.#shown = true;
   }

@@ -11,10 +11,11 @@ describe('progress', () => {
     stats.set('scheduler/enqueued', 80);
     stats.set('scheduler/dequeued', 55);
     stats.set('log_count/ERROR', 2);
-    const s = snapshot(stats, 0, 10_000);
-    expect(s).toEqual({ pages: 50, items: 40, queued: 25, errors: 2, elapsedSeconds: 10 });
-    expect(formatProgress(s)).toBe('pages 50 | items 40 | 5.0 pages/s | queue 25 | errors 2 | 10s');
+    const s = snapshot(stats, 0, { inFlight: 3, statuses: new Map([[404, 1], [200, 49]]) }, 10_000);
+    expect(s).toMatchObject({ pages: 50, items: 40, queued: 25, inFlight: 3, errors: 2, elapsedSeconds: 10 });
+    expect(formatProgress(s)).toBe('pages 50 (300/min) | items 40 | queue 25 | in flight 3 | errors 2 | 200:49 404:1 | 10s');
     expect(formatProgress({ ...s, elapsedSeconds: 75 })).toMatch(/1m15s$/);
+    expect(formatProgress({ ...s, statuses: new Map() })).not.toMatch(/200:/);
   });
 
   it('clears the status line before a log line', () => {

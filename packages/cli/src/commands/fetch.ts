@@ -1,19 +1,25 @@
 import { parseArgs } from 'node:util';
-import { Request, type CrawlSettings, type Response, type Spider } from '@crawl/core';
-import { consoleLogger, Crawler } from '@crawl/engine';
+import { ConfigError, type CrawlSettings } from '@crawl/core';
+import { consoleLogger } from '@crawl/engine';
 import { parseKeyValues } from '../args.js';
-import { defaultPlugins } from '../defaults.js';
+import { crawlerOptionsFromConfig } from '../config.js';
+import { fetchOnce } from '../fetch-once.js';
+import { instantiateSpider } from '../load-spider.js';
 import type { CliIO } from '../output.js';
+import { projectConfig } from '../project.js';
+import { discoverSpiders } from '../spider-discovery.js';
 
 export const FETCH_USAGE = `Usage: crawl fetch <url> [options]
 
 Download a URL through the downloader middlewares and print the body to stdout.
 
 Options:
-      --headers          print the response headers (to stdout) instead of the body
+      --headers          print the status line and response headers instead of the body
+      --spider NAME      use that project spider's settings and attributes (user agent, auth, …)
   -s, --set KEY=VALUE    set a setting, repeatable
   -L, --loglevel LEVEL   debug | info | warn | error | silent (default warn)
       --nolog            no log output
+  -c, --config FILE      crawl.config.ts to use (default: found from the current directory up, if any)
   -h, --help             show this help
 `;
 
@@ -23,9 +29,11 @@ export async function fetchCommand(argv: string[], io: CliIO): Promise<number> {
     allowPositionals: true,
     options: {
       headers: { type: 'boolean' },
+      spider: { type: 'string' },
       set: { type: 'string', short: 's', multiple: true },
       loglevel: { type: 'string', short: 'L' },
       nolog: { type: 'boolean' },
+      config: { type: 'string', short: 'c' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -38,39 +46,24 @@ export async function fetchCommand(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`crawl fetch: expected exactly one URL\n\n${FETCH_USAGE}`);
     return 2;
   }
-  const request = new Request(url, { dontFilter: true });
   const overrides = parseKeyValues(values.set ?? [], '-s') as Partial<CrawlSettings>;
   overrides.logLevel = values.nolog ? 'silent' : ((values.loglevel as CrawlSettings['logLevel'] | undefined) ?? 'warn');
-  overrides.logStatsInterval = 0;
-
-  let response: Response | undefined;
-  let failure: unknown;
-  // Non-2xx responses are what the user asked to see: handle every status.
-  const spider: Spider = {
-    name: 'fetch',
-    *start() {
-      yield request.replace({
-        meta: { handleHttpstatusAll: true },
-        callback: (r: Response) => {
-          response = r;
-        },
-        errback: ({ error }) => {
-          failure = error;
-        },
-      });
-    },
-    parse() {},
-  };
-  const crawler = new Crawler(spider, {
-    ...defaultPlugins(),
+  const project = await projectConfig(values.config, values.spider !== undefined);
+  let spider;
+  if (values.spider !== undefined && project) {
+    const found = (await discoverSpiders(project)).get(values.spider);
+    if (!found) throw new ConfigError(`No spider named ${JSON.stringify(values.spider)} in ${project.path}`);
+    spider = instantiateSpider(found.candidate);
+  }
+  const logger = consoleLogger({ botName: 'fetch', level: 'debug', write: (line) => io.stderr.write(line.endsWith('\n') ? line : `${line}\n`) });
+  const { request, response, error } = await fetchOnce(url, {
+    plugins: crawlerOptionsFromConfig(project?.config),
     overrides,
-    builtinSpiderMiddlewares: true,
-    handleSignals: true,
-    logger: consoleLogger({ botName: 'fetch', level: 'debug', write: (line) => io.stderr.write(line.endsWith('\n') ? line : `${line}\n`) }),
+    logger,
+    ...(spider ? { spider } : {}),
   });
-  await crawler.crawl();
   if (!response) {
-    io.stderr.write(`crawl fetch: ${failure instanceof Error ? failure.message : `could not fetch ${request.url}`}\n`);
+    io.stderr.write(`crawl fetch: ${error instanceof Error ? error.message : `could not fetch ${request.url}`}\n`);
     return 1;
   }
   if (values.headers) {
