@@ -4,7 +4,7 @@ import { isRequest, type Response } from '@crawl/core';
 export type CountSpec = number | readonly [number] | readonly [number, number];
 
 /**
- * A typed spider contract (Scrapy's @url / @returns / @scrapes docstring contracts):
+ * A typed spider contract (Scrapy's `@url` / `@returns` / `@scrapes` docstring contracts):
  * fetch `url`, call the callback, check what it returns.
  */
 export interface CallbackContract {

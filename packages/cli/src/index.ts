@@ -10,6 +10,7 @@ export { genspiderCommand } from './commands/genspider.js';
 export { startprojectCommand } from './commands/startproject.js';
 export { benchCommand } from './commands/bench.js';
 export { runCrawl } from './run-crawl.js';
+export { parseCrawlFlags, CRAWL_FLAGS, type ParsedCrawlFlags, type CrawlFlagValues } from './crawl-options.js';
 export { fetchOnce, type FetchOutcome } from './fetch-once.js';
 export { loadSpider, importSpiderModule, collectSpiders, instantiateSpider } from './load-spider.js';
 export { discoverSpiders, type FoundSpider } from './spider-discovery.js';
