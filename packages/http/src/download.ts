@@ -13,7 +13,7 @@ import {
 } from '@crawl/core';
 import type { Dispatcher } from 'undici';
 import { isConnectionLoss, mapDownloadError } from './map-error.js';
-import { concatChunks, requestPath, toCoreHeaders } from './wire.js';
+import { concatChunks, directHeaders, requestPath, toCoreHeaders } from './wire.js';
 
 /** Per-request limits, resolved by the handler from meta and settings. */
 export interface DownloadLimits {
@@ -25,6 +25,15 @@ export interface DownloadLimits {
   readonly warnSize: number;
   readonly failOnDataloss: boolean;
   readonly connectTimeoutMs: number;
+}
+
+/** Where a proxied request goes on the wire (a direct request is built from the Request itself). */
+export interface ProxiedWire {
+  readonly origin: string;
+  readonly path: string;
+  readonly headers: string[] | Record<string, string | string[]>;
+  /** The proxy's `scheme://host:port`, named in error messages. */
+  readonly proxy: string;
 }
 
 /** A StopDownload with the partial response attached, as Scrapy's errback sees it. */
@@ -71,6 +80,7 @@ export class HttpDownload implements Dispatcher.DispatchHandler {
   private warned = false;
   private emitBytes = false;
   private closeDelimited = false;
+  private proxy: string | undefined = undefined;
 
   constructor(
     request: Request<any>,
@@ -91,19 +101,20 @@ export class HttpDownload implements Dispatcher.DispatchHandler {
     this.secure = request.scheme === 'https';
   }
 
-  start(dispatcher: Dispatcher): void {
+  start(dispatcher: Dispatcher, wire?: ProxiedWire): void {
     this.registry.add(this);
     const { timeoutMs } = this.limits;
     if (timeoutMs > 0) this.timer = setTimeout(onTimeout, timeoutMs, this);
     const request = this.request;
     const body = request.body;
+    if (wire !== undefined) this.proxy = wire.proxy;
     try {
       dispatcher.dispatch(
         {
-          origin: request.origin,
-          path: requestPath(request),
+          origin: wire === undefined ? request.origin : wire.origin,
+          path: wire === undefined ? requestPath(request) : wire.path,
           method: request.method as Dispatcher.HttpMethod,
-          headers: request.headers.toRawPairs(),
+          headers: wire === undefined ? directHeaders(request) : wire.headers,
           body: body.byteLength > 0 ? body : null,
         },
         this,
@@ -241,7 +252,7 @@ export class HttpDownload implements Dispatcher.DispatchHandler {
       return;
     }
     this.settle();
-    this.reject(mapDownloadError(error, url, this.limits.connectTimeoutMs, this.secure));
+    this.reject(mapDownloadError(error, url, this.limits.connectTimeoutMs, this.secure, this.proxy));
   }
 
   // ---- ending ---------------------------------------------------------------------------------

@@ -7,10 +7,14 @@ import {
   type Request,
   type Response,
 } from '@crawl/core';
-import { createAgentSet } from './agents.js';
-import { HttpDownload, type DownloadLimits } from './download.js';
+import type { Dispatcher } from 'undici';
+import { createAgentSet, type AgentSet } from './agents.js';
+import { HttpDownload, type DownloadLimits, type ProxiedWire } from './download.js';
 import { failOnDatalossFor, sizeFor, timeoutMsFor } from './limits.js';
+import './meta.js';
 import { resolveHttpOptions, type HttpHandlerOptions } from './options.js';
+import { createProxyParser, type ProxyParser } from './proxy.js';
+import { forwardHeaders, requestPath, tunnelHeaders } from './wire.js';
 
 function crawlerSignal(crawler: Crawler): AbortSignal | undefined {
   return (crawler as { abortSignal?: AbortSignal }).abortSignal;
@@ -18,6 +22,40 @@ function crawlerSignal(crawler: Crawler): AbortSignal | undefined {
 
 function abortedByShutdown(url: string, signal: AbortSignal): ConnectionLostError {
   return new ConnectionLostError(url, `Download of ${url} aborted by crawler shutdown`, { cause: signal.reason });
+}
+
+interface ProxiedRoute {
+  dispatcher: Dispatcher;
+  wire: ProxiedWire;
+}
+
+/**
+ * Where a request with `meta.proxy` goes. http: requests are sent to the proxy in absolute form with
+ * Proxy-Authorization as an ordinary header; https: requests go through a CONNECT tunnel that carries
+ * Proxy-Authorization on the CONNECT request only. The header set on the request (by the proxy
+ * middleware, or by hand) wins over credentials in the proxy URL.
+ */
+function proxiedRoute(
+  request: Request<any>,
+  crawler: Crawler,
+  value: string,
+  parseProxy: ProxyParser,
+  agents: AgentSet,
+  tlsVerify: boolean,
+  bindAddress: string | undefined,
+): ProxiedRoute {
+  const proxy = parseProxy(value, request.url);
+  if (request.scheme === 'http') {
+    return {
+      dispatcher: agents.forward(crawler, tlsVerify, bindAddress),
+      wire: { origin: proxy.href, path: request.origin + requestPath(request), headers: forwardHeaders(request, proxy.auth), proxy: proxy.href },
+    };
+  }
+  const token = request.headers.getFirst('proxy-authorization') ?? proxy.auth;
+  return {
+    dispatcher: agents.tunnel(crawler, proxy, token, tlsVerify, bindAddress),
+    wire: { origin: request.origin, path: requestPath(request), headers: tunnelHeaders(request), proxy: proxy.href },
+  };
 }
 
 /**
@@ -28,22 +66,21 @@ function abortedByShutdown(url: string, signal: AbortSignal): ConnectionLostErro
 export function httpHandler(options: HttpHandlerOptions = {}): DownloadHandler {
   const config = resolveHttpOptions(options);
   const agents = createAgentSet(config);
+  const parseProxy = createProxyParser();
   const active = new Set<HttpDownload>();
-  const watched = new WeakSet<AbortSignal>();
+  /** Abort listeners by crawler signal, removed on close() so a closed handler leaves nothing behind. */
+  const watched = new Map<AbortSignal, () => void>();
 
   // One listener per crawler signal, not one per download: EventTarget warns past 10 listeners.
   const watch = (signal: AbortSignal): void => {
     if (watched.has(signal)) return;
-    watched.add(signal);
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const download of active) {
-          if (download.signal === signal) download.abortWith(abortedByShutdown(download.request.url, signal));
-        }
-      },
-      { once: true },
-    );
+    const onAbort = (): void => {
+      for (const download of active) {
+        if (download.signal === signal) download.abortWith(abortedByShutdown(download.request.url, signal));
+      }
+    };
+    watched.set(signal, onAbort);
+    signal.addEventListener('abort', onAbort, { once: true });
   };
 
   const limitsFor = (request: Request<any>, crawler: Crawler): DownloadLimits => ({
@@ -67,6 +104,8 @@ export function httpHandler(options: HttpHandlerOptions = {}): DownloadHandler {
         const url = download.request.url;
         download.abortWith(new ConnectionLostError(url, `Download of ${url} aborted: the @crawl/http handler was closed`));
       }
+      for (const [signal, onAbort] of watched) signal.removeEventListener('abort', onAbort);
+      watched.clear();
       await agents.destroy();
     },
 
@@ -80,20 +119,25 @@ export function httpHandler(options: HttpHandlerOptions = {}): DownloadHandler {
       const signal = crawlerSignal(crawler);
       if (signal?.aborted) return Promise.reject(abortedByShutdown(request.url, signal));
       let limits: DownloadLimits;
-      const { tlsVerify = config.tlsVerify, bindAddress = config.bindAddress } = request.meta;
+      let route: ProxiedRoute | undefined;
+      const { tlsVerify = config.tlsVerify, bindAddress = config.bindAddress, proxy } = request.meta;
       try {
         if (typeof tlsVerify !== 'boolean') throw new ConfigError(`meta.tlsVerify must be a boolean (${request.url})`);
         if (typeof bindAddress !== 'string' && bindAddress !== undefined) {
           throw new ConfigError(`meta.bindAddress must be an IP address string (${request.url})`);
         }
         limits = limitsFor(request, crawler);
+        if (proxy != null && proxy !== '') {
+          if (typeof proxy !== 'string') throw new ConfigError(`meta.proxy must be a proxy URL string or null, got ${typeof proxy} (${request.url})`);
+          route = proxiedRoute(request, crawler, proxy, parseProxy, agents, tlsVerify, bindAddress);
+        }
       } catch (error) {
         return Promise.reject(error);
       }
-      const agent = agents.get(crawler, tlsVerify, bindAddress);
+      const dispatcher = route === undefined ? agents.get(crawler, tlsVerify, bindAddress) : route.dispatcher;
       if (signal !== undefined) watch(signal);
       return new Promise<Response>((resolve, reject) => {
-        new HttpDownload(request, crawler, limits, signal, active, resolve, reject).start(agent);
+        new HttpDownload(request, crawler, limits, signal, active, resolve, reject).start(dispatcher, route?.wire);
       });
     },
   };

@@ -53,12 +53,31 @@ function reason(error: unknown): string {
   return String(error);
 }
 
+// undici's ProxyAgent reports a CONNECT answered with anything but 200 only in this message.
+const TUNNEL_STATUS = /Proxy response \((\d{3})\) !== 200 when HTTP Tunneling/;
+
 /**
- * Maps a Node or undici failure to the core error class a retry policy can act on; the URL is
- * in every message and the original error is the `cause`.
+ * Maps a Node or undici failure to the core error class a retry policy can act on; the URL (and
+ * the proxy, when there is one) is in every message and the original error is the `cause`.
  */
-export function mapDownloadError(error: unknown, url: string, connectTimeoutMs: number, secure: boolean): CrawlError {
+export function mapDownloadError(error: unknown, url: string, connectTimeoutMs: number, secure: boolean, proxy?: string): CrawlError {
   if (error instanceof CrawlError) return error;
+  if (proxy === undefined) return mapDirect(error, url, connectTimeoutMs, secure);
+  const tunnel = error instanceof Error ? TUNNEL_STATUS.exec(error.message) : null;
+  if (tunnel !== null) {
+    // Scrapy's TunnelError; core has no such class, so it is a plain DownloadError.
+    return new DownloadError(url, `Could not open CONNECT tunnel with proxy ${proxy} for ${url}: the proxy answered ${tunnel[1]}`, { cause: error });
+  }
+  // A TLS failure talking to an https proxy (its certificate, not the origin's).
+  const mapped =
+    errorCode(error) === 'UND_ERR_PRX_TLS'
+      ? new TlsError(url, `TLS error for ${url}: ${reason(error)}: ${reason((error as Error).cause)}`, { cause: error })
+      : mapDirect(error, url, connectTimeoutMs, secure);
+  mapped.message = `${mapped.message} (through proxy ${proxy})`;
+  return mapped;
+}
+
+function mapDirect(error: unknown, url: string, connectTimeoutMs: number, secure: boolean): CrawlError {
   const code = errorCode(error);
   const why = reason(error);
   const options = { cause: error };

@@ -55,3 +55,47 @@ export function concatChunks(chunks: readonly Uint8Array[], total: number): Uint
   }
   return new Uint8Array(out.buffer, out.byteOffset, total);
 }
+
+const PROXY_AUTHORIZATION = 'proxy-authorization';
+
+/**
+ * Headers for a direct request. Proxy-Authorization is for proxies only: a stale one left on a request
+ * that no longer goes through a proxy must not reach the origin server.
+ */
+export function directHeaders(request: Request<any>): string[] {
+  const headers = request.headers;
+  if (!headers.has(PROXY_AUTHORIZATION)) return headers.toRawPairs();
+  const out: string[] = [];
+  for (const [name, value] of headers) if (name.toLowerCase() !== PROXY_AUTHORIZATION) out.push(name, value);
+  return out;
+}
+
+/**
+ * Headers for an absolute-form request to an http proxy: Host names the origin (undici would
+ * otherwise name the proxy), and Proxy-Authorization is a plain header the proxy reads.
+ */
+export function forwardHeaders(request: Request<any>, proxyAuth: string | undefined): string[] {
+  const headers = request.headers;
+  const out = headers.toRawPairs();
+  if (!headers.has('host')) out.push('host', request.origin.slice(request.scheme.length + 3));
+  if (proxyAuth !== undefined && !headers.has(PROXY_AUTHORIZATION)) out.push('proxy-authorization', proxyAuth);
+  return out;
+}
+
+/**
+ * Headers for a request inside a CONNECT tunnel, without Proxy-Authorization (it went on the CONNECT
+ * request). An object with arrays for repeated headers: undici's ProxyAgent folds a flat pair list
+ * into an object and would keep only the last of two same-named lines.
+ */
+export function tunnelHeaders(request: Request<any>): Record<string, string | string[]> {
+  // No prototype: a header named __proto__ must stay a header.
+  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  for (const [name, value] of request.headers) {
+    if (name.toLowerCase() === PROXY_AUTHORIZATION) continue;
+    const previous = out[name];
+    if (previous === undefined) out[name] = value;
+    else if (typeof previous === 'string') out[name] = [previous, value];
+    else previous.push(value);
+  }
+  return out;
+}

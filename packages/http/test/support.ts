@@ -88,7 +88,7 @@ function createStats(): Stats {
   };
 }
 
-export type FakeCrawler = Crawler & { lines: LogLine[]; abortSignal?: AbortSignal };
+export type FakeCrawler = Crawler & { lines: LogLine[] };
 
 /** A Crawler with real settings, events, a recording logger and stats; the rest throws if used. */
 export function fakeCrawler(settings: Partial<CrawlSettings> = {}, abortSignal?: AbortSignal): FakeCrawler {
@@ -116,8 +116,9 @@ export function fakeCrawler(settings: Partial<CrawlSettings> = {}, abortSignal?:
     download: unsupported('download'),
     schedule: unsupported('schedule'),
     stop: unsupported('stop'),
+    // Crawler requires one; a signal that never fires stands for a crawl that is not shutting down.
+    abortSignal: abortSignal ?? new AbortController().signal,
   };
-  if (abortSignal) crawler.abortSignal = abortSignal;
   return crawler;
 }
 

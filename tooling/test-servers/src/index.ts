@@ -3,3 +3,4 @@ export { startTestServer, parseRouteKey } from './server.js';
 export { handlers } from './handlers.js';
 export { linkSite, type LinkSiteOptions } from './link-site.js';
 export { loopbackLookup, isLoopbackAddress } from './lookup.js';
+export { startForwardProxy, type ForwardProxy, type ForwardProxyOptions, type ProxiedConnect, type ProxiedRequest } from './proxy.js';

@@ -1,0 +1,75 @@
+import type { ServerResponse } from 'node:http';
+import { Request, type DownloaderMiddleware, type Failure, type Response } from '@crawl/core';
+import { Crawler, type CrawlerOptions } from '@crawl/engine';
+import { httpHandler } from '@crawl/http';
+import type { RouteHandler } from '@crawl/test-servers';
+
+/** A route that answers with raw (already encoded) bytes and the given headers. */
+export function encoded(body: Uint8Array, headers: Record<string, string | string[]>, status = 200): RouteHandler {
+  return (_req, res: ServerResponse) => {
+    res.writeHead(status, { ...headers, 'Content-Length': body.byteLength });
+    res.end(body);
+  };
+}
+
+export interface LogLine {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+}
+
+export interface CrawlOutcome {
+  readonly responses: Response[];
+  readonly failures: Failure[];
+  readonly logs: LogLine[];
+  readonly stats: Record<string, unknown>;
+  warnings(): string[];
+}
+
+/** One real crawl of `requests` through the engine, the undici handler and `middlewares`. */
+export async function crawl(requests: Request<any>[], middlewares: DownloaderMiddleware[], settings: Record<string, unknown> = {}): Promise<CrawlOutcome> {
+  const responses: Response[] = [];
+  const failures: Failure[] = [];
+  const logs: LogLine[] = [];
+  const log = (level: LogLine['level']) => (message: string) => void logs.push({ level, message });
+  const crawler = new Crawler(
+    {
+      name: 'compression-test',
+      *start() {
+        for (const r of requests) yield r.replace({ callback: (response) => void responses.push(response), errback: (f) => void failures.push(f) });
+      },
+      parse: () => undefined,
+    },
+    {
+      downloadHandlers: [httpHandler()],
+      downloaderMiddlewares: middlewares,
+      settings: { logStatsInterval: 0, ...settings } as NonNullable<CrawlerOptions['settings']>,
+      logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    },
+  );
+  const { stats } = await crawler.crawl();
+  return { responses, failures, logs, stats, warnings: () => logs.filter((l) => l.level === 'warn').map((l) => l.message) };
+}
+
+/**
+ * Runs `fn` while sampling the resident set size, and returns how far it rose above where it
+ * started: the larger of the sampled peak and the growth of the process's recorded peak.
+ */
+export async function rssGrowthDuring<T>(fn: () => Promise<T>): Promise<{ growth: number; result: T }> {
+  const before = process.memoryUsage().rss;
+  const maxBefore = process.resourceUsage().maxRSS * 1024;
+  let peak = before;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 2);
+  let result: T;
+  try {
+    result = await fn();
+  } finally {
+    clearInterval(timer);
+  }
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const maxGrowth = process.resourceUsage().maxRSS * 1024 - maxBefore;
+  return { growth: Math.max(peak - before, maxGrowth), result };
+}
+
+export { Request };
