@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 export default defineConfig({
   entry: ['src/index.ts'],
@@ -9,4 +12,6 @@ export default defineConfig({
   // Error classes report their own names (error.name) in logs and stats keys.
   keepNames: true,
   sourcemap: true,
+  // The default User-Agent names this package's version without bundling package.json.
+  define: { __PACKAGE_VERSION__: JSON.stringify(version) },
 });
