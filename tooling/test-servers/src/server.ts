@@ -1,8 +1,8 @@
+import { isLoopbackAddress } from './lookup.js';
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { isIP, type AddressInfo, type Socket } from 'node:net';
 import type { RecordedRequest, RouteHandler, StartTestServerOptions, TestServer } from './types.js';
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1']);
 
 const notFound: RouteHandler = (_req, res) => {
   const body = Buffer.from('Not Found\n', 'utf8');
@@ -42,8 +42,9 @@ function sendError(res: ServerResponse, err: unknown): void {
  */
 export async function startTestServer(opts: StartTestServerOptions = {}): Promise<TestServer> {
   const host = opts.host ?? '127.0.0.1';
-  if (!LOOPBACK_HOSTS.has(host)) {
-    throw new Error(`test-servers: refusing to bind ${String(host)}; use '127.0.0.1' or '::1'`);
+  // Any 127.0.0.0/8 address is loopback on Linux: a second "host" for per-domain tests.
+  if (host !== '::1' && !(isIP(host) === 4 && isLoopbackAddress(host))) {
+    throw new Error(`test-servers: refusing to bind ${String(host)}; use a 127.x.y.z address or '::1'`);
   }
   const fallback = opts.fallback ?? notFound;
   const routes = new Map<string, RouteHandler>();

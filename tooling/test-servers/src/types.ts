@@ -42,7 +42,8 @@ export interface TestServer {
 
 export interface StartTestServerOptions {
   /** Loopback address to bind; default `'127.0.0.1'`. */
-  host?: '127.0.0.1' | '::1';
+  /** '127.0.0.1' (default), another 127.x.y.z address, or '::1'. */
+  host?: string;
   /** Keys are `'GET /path'` (one method) or `'/path'` (any method). */
   routes?: Record<string, RouteHandler>;
   /** Handler for unmatched requests; default a 404 text response. */

@@ -181,3 +181,17 @@ describe('startTestServer', () => {
     }
   });
 });
+
+describe('other loopback addresses', () => {
+  it('binds 127.0.0.2 as a second host and refuses non-loopback addresses', async () => {
+    const server = await startTestServer({ host: '127.0.0.2', routes: { '/': handlers.text('two') } });
+    try {
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.2:\d+$/);
+      expect(await (await fetch(`${server.url}/`)).text()).toBe('two');
+    } finally {
+      await server.close();
+    }
+    await expect(startTestServer({ host: '10.0.0.1' })).rejects.toThrow(/refusing to bind/);
+    await expect(startTestServer({ host: '0.0.0.0' })).rejects.toThrow(/refusing to bind/);
+  });
+});
