@@ -37,6 +37,8 @@ const crawler = new Crawler(spider, {
     concurrentRequests: concurrency,
     concurrentRequestsPerDomain: concurrency,
     logLevel: 'error',
+    // Politeness off, as for every anchor: no robots.txt, no delay, no autothrottle.
+    robotstxtObey: false,
     logStatsInterval: 0,
     feeds: { [outFile]: { format: 'jsonl', overwrite: true } },
   },

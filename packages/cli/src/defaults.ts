@@ -1,10 +1,25 @@
 import type { DownloadHandler, DownloaderMiddleware, ItemPipeline } from '@crawl/core';
 import { httpHandler } from '@crawl/http';
+import { ajaxCrawl } from '@crawl/middleware-ajax-crawl';
+import { compression } from '@crawl/middleware-compression';
+import { cookies } from '@crawl/middleware-cookies';
+import { defaultHeaders } from '@crawl/middleware-default-headers';
+import { downloadTimeout } from '@crawl/middleware-download-timeout';
+import { httpAuth } from '@crawl/middleware-http-auth';
+import { proxy } from '@crawl/middleware-proxy';
+import { metaRefresh, redirect } from '@crawl/middleware-redirect';
+import { retry } from '@crawl/middleware-retry';
+import { robotsTxt } from '@crawl/middleware-robotstxt';
+import { downloaderStats } from '@crawl/middleware-stats';
+import { userAgent } from '@crawl/middleware-user-agent';
 
 /**
- * The plugins the CLI uses when the user's project names none. A library user gets exactly
- * what they install; the CLI is an application and may offer a ready set. It grows as the
- * middleware packages land (each is optional: missing ones are simply not in the set).
+ * The plugins the CLI uses unless a project's config says `defaultPlugins: false`: Scrapy's
+ * DOWNLOADER_MIDDLEWARES_BASE, each from its own package, with Scrapy's orders. A library user
+ * gets exactly what they pass to `new Crawler()`; the CLI is an application and offers this set.
+ * Each middleware reads its settings (robotstxtObey, retryTimes, cookiesEnabled, ajaxCrawlEnabled, …)
+ * and disables itself (NotConfigured) when they say so or when it has nothing to do (http auth
+ * without credentials).
  */
 export interface DefaultPlugins {
   downloadHandlers: DownloadHandler[];
@@ -15,7 +30,21 @@ export interface DefaultPlugins {
 export function defaultPlugins(): DefaultPlugins {
   return {
     downloadHandlers: [httpHandler()],
-    downloaderMiddlewares: [],
+    downloaderMiddlewares: [
+      robotsTxt(), // 100
+      httpAuth(), // 300
+      downloadTimeout(), // 350
+      defaultHeaders(), // 400
+      userAgent(), // 500
+      retry(), // 550
+      ajaxCrawl(), // 560
+      metaRefresh(), // 580
+      compression(), // 590
+      redirect(), // 600
+      cookies(), // 700
+      proxy(), // 750
+      downloaderStats(), // 850
+    ],
     itemPipelines: [],
   };
 }
