@@ -3,7 +3,7 @@
  * user would run it, writing out/demo/items.jsonl at the repository root.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,9 +21,10 @@ async function main(): Promise<number> {
   mkdirSync(dirname(outFile), { recursive: true });
   process.stderr.write(`Serving the demo shop at ${server.url}/\n`);
   try {
-    const args = [cliBin, 'runspider', join(demoDir, 'src/spider.ts'), '-a', `baseUrl=${server.url}`, '-O', outFile, ...process.argv.slice(2)];
+    // `crawl crawl` with the demo's crawl.config.ts: the default middlewares and the images pipeline.
+    const args = [cliBin, 'crawl', 'demo-books', '-a', `baseUrl=${server.url}`, '-O', outFile, ...process.argv.slice(2)];
     const code = await new Promise<number>((resolveCode) => {
-      const child = spawn(process.execPath, args, { stdio: 'inherit' });
+      const child = spawn(process.execPath, args, { stdio: 'inherit', cwd: demoDir });
       // Ctrl-C reaches the child through the terminal's process group; keep serving until it exits.
       process.on('SIGINT', () => undefined);
       child.on('exit', (c, signal) => resolveCode(c ?? (signal ? 130 : 1)));
@@ -31,7 +32,12 @@ async function main(): Promise<number> {
     if (code !== 0) return code;
     const items = readFileSync(outFile, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
     const expected = (JSON.parse(readFileSync(join(demoDir, 'site/manifest.json'), 'utf8')) as { books: number }).books;
-    process.stderr.write(`\nWrote ${items} items (one per book; the shop has ${expected}) to ${relative(repoRoot, outFile)}\n`);
+    const images = join(repoRoot, 'out/demo/images');
+    const stored = existsSync(join(images, 'full')) ? readdirSync(join(images, 'full')).length : 0;
+    process.stderr.write(
+      `\nWrote ${items} items (one per book; the shop has ${expected}) to ${relative(repoRoot, outFile)}\n` +
+        `Stored ${stored} cover images with small and big thumbnails under ${relative(repoRoot, images)} (covers under 110 px are skipped)\n`,
+    );
     return items === expected ? 0 : 1;
   } finally {
     await server.close();
