@@ -1,7 +1,9 @@
 /**
- * Text decoding for responses, in Scrapy's order of trust: an explicit encoding, a byte-order
- * mark, the Content-Type charset, the body's own declaration (<meta charset>, XML declaration),
- * then UTF-8 if the bytes are valid UTF-8, else windows-1252.
+ * Text decoding for responses, in Scrapy's order: an explicit encoding, the Content-Type
+ * charset (unknown names ignored), the body's own declaration (<meta charset>,
+ * <meta http-equiv="Content-Type">, XML declaration), then inference: UTF-8 when the bytes are
+ * valid UTF-8, else windows-1252. A byte-order mark overrides all of these for decoding, as in
+ * Scrapy's html_to_unicode and in browsers.
  * Node's TextDecoder (full ICU) does the decoding; labels are WHATWG encoding labels.
  */
 
@@ -30,16 +32,53 @@ export function encodingFromBom(body: Uint8Array): { encoding: string; length: n
 
 const SNIFF_BYTES = 4096;
 // Bounded input and no nested quantifiers: these cannot backtrack badly on hostile bodies.
-const META_CHARSET = /<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.+-]{1,40})/i;
-const XML_DECL = /^\s{0,64}<\?xml[^>]{0,256}?encoding\s*=\s*["']([A-Za-z0-9_.+-]{1,40})["']/;
+const TAG_START = /<\s*(meta|\?xml|body)(?=[\s/>])/gi;
+const ATTRIBUTE = /([^\s=<>/"'\u0000-\u001f\u007f]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^'"\s>]+)))?/g;
+const CHARSET_VALUE = /^\s*([\w-]+)/;
+const CONTENT_CHARSET = /;\s*charset=([\w-]+)/i;
+const XML_ENCODING = /encoding\s*=\s*["']?\s*([\w-]+)/i;
+const MAX_TAG = 1024;
 
-/** The encoding a body declares in its first 4 KiB, if any. */
+/** The charset a <meta> tag declares: `charset=…`, or http-equiv="Content-Type" with content="…; charset=…". */
+function metaCharset(tag: string): string | null | undefined {
+  let charset: string | undefined;
+  let httpEquiv: string | undefined;
+  let content: string | undefined;
+  for (const m of tag.matchAll(ATTRIBUTE)) {
+    const name = m[1]!.toLowerCase();
+    const value = m[2] ?? m[3] ?? m[4] ?? '';
+    if (name === 'charset') charset ??= value;
+    else if (name === 'http-equiv') httpEquiv ??= value;
+    else if (name === 'content') content ??= value;
+  }
+  if (charset !== undefined) return CHARSET_VALUE.exec(charset)?.[1] ?? null;
+  if (httpEquiv?.trim().toLowerCase() === 'content-type' && content !== undefined) return CONTENT_CHARSET.exec(content)?.[1] ?? null;
+  return undefined;
+}
+
+/**
+ * The encoding a body declares in its first 4 KiB, as w3lib's html_body_declared_encoding finds
+ * it: the first <meta> that declares a charset or the XML declaration, searching no further than
+ * <body>. An unknown name gives undefined (the caller goes on to inference).
+ */
 export function encodingFromBody(body: Uint8Array): string | undefined {
   const head = latin1(body.subarray(0, SNIFF_BYTES));
-  const xml = XML_DECL.exec(head);
-  if (xml) return normalizeEncoding(xml[1]);
-  const meta = META_CHARSET.exec(head);
-  return normalizeEncoding(meta?.[1]);
+  for (const m of head.matchAll(TAG_START)) {
+    const kind = m[1]!.toLowerCase();
+    if (kind === 'body') return undefined;
+    const start = m.index + m[0].length;
+    const close = head.indexOf('>', start);
+    const tag = head.slice(start, close < 0 ? Math.min(head.length, start + MAX_TAG) : Math.min(close, start + MAX_TAG));
+    if (kind === '?xml') {
+      const enc = XML_ENCODING.exec(tag)?.[1];
+      if (enc !== undefined) return normalizeEncoding(enc);
+      continue;
+    }
+    const declared = metaCharset(tag);
+    if (declared === null) return undefined;
+    if (declared !== undefined) return normalizeEncoding(declared);
+  }
+  return undefined;
 }
 
 function latin1(bytes: Uint8Array): string {
@@ -57,11 +96,12 @@ export function decodeBody(
   body: Uint8Array,
   hints: { explicit?: string | undefined; contentType?: string | undefined; sniffBody?: boolean },
 ): DecodedText {
-  const explicit = normalizeEncoding(hints.explicit);
-  if (explicit) return { text: decodeWith(explicit, body), encoding: explicit };
   const bom = encodingFromBom(body);
   if (bom) return { text: decodeWith(bom.encoding, body.subarray(bom.length)), encoding: bom.encoding };
-  const declared = charsetFromContentType(hints.contentType) ?? (hints.sniffBody === false ? undefined : encodingFromBody(body));
+  const declared =
+    normalizeEncoding(hints.explicit) ??
+    charsetFromContentType(hints.contentType) ??
+    (hints.sniffBody === false ? undefined : encodingFromBody(body));
   if (declared) return { text: decodeWith(declared, body), encoding: declared };
   try {
     return { text: utf8Fatal.decode(body), encoding: 'utf-8' };
@@ -82,7 +122,8 @@ function decodeWindows1252(body: Uint8Array): string {
   return latin.replace(/[\u0080-\u009f]/g, (c) => String.fromCharCode(CP1252_HIGH[c.charCodeAt(0) - 0x80]!));
 }
 
-function decodeWith(encoding: string, body: Uint8Array): string {
+/** Decodes with a WHATWG encoding name, windows-1252 included (see decodeWindows1252). */
+export function decodeWith(encoding: string, body: Uint8Array): string {
   if (encoding === 'windows-1252') return decodeWindows1252(body);
   // Undecodable bytes become U+FFFD rather than failing the response, as browsers do.
   return new TextDecoder(encoding, { ignoreBOM: true }).decode(body);

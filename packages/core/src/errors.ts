@@ -131,6 +131,24 @@ export class NotSupported extends CrawlError {
   }
 }
 
+/** A CSS or XPath query that cannot be parsed or evaluated. Names the query. */
+export class SelectorError extends CrawlError {
+  static override readonly CODE: string = 'CRAWL_SELECTOR';
+  override readonly code: string = SelectorError.CODE;
+  override get crawlErrorCodes(): readonly string[] {
+    return [...super.crawlErrorCodes, SelectorError.CODE];
+  }
+}
+
+/** A form that FormRequest.fromResponse() was asked for is not in the response. Names what was looked for. */
+export class FormNotFoundError extends CrawlError {
+  static override readonly CODE: string = 'CRAWL_FORM_NOT_FOUND';
+  override readonly code: string = FormNotFoundError.CODE;
+  override get crawlErrorCodes(): readonly string[] {
+    return [...super.crawlErrorCodes, FormNotFoundError.CODE];
+  }
+}
+
 /** A plugin hook returned something outside its contract. Names the plugin and hook. */
 export class InvalidOutputError extends CrawlError {
   static override readonly CODE: string = 'CRAWL_INVALID_OUTPUT';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { canonicalizeUrl, safeUrlString } from './canonicalize-url.js';
 import type { Request } from './request.js';
-import { canonicalizeUrl } from './url.js';
 
 export interface FingerprintOptions {
   /** Header names whose values take part in the fingerprint (default: none). */
@@ -11,32 +11,66 @@ export interface FingerprintOptions {
 
 export type RequestFingerprinter = (request: Request<any>) => string;
 
-const cache = new WeakMap<Request<any>, string>();
+// Per request, per options key. Weak keys: a request that is gone takes its fingerprints with it.
+const cache = new WeakMap<Request<any>, string | Map<string, string>>();
+const PLAIN = '';
+
+const utf8 = new TextEncoder();
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+/** The include-headers part of the cache key and of the hash: lower-cased, sorted, as Scrapy does. */
+function headerNames(options: FingerprintOptions): string[] {
+  const names = options.includeHeaders;
+  if (names === undefined || names.length === 0) return [];
+  return [...names].sort().map((h) => h.toLowerCase());
+}
 
 /**
- * Scrapy's request fingerprint (2.7+ implementation): SHA-1 over the JSON of method,
- * canonical URL, hex body and selected headers, keys sorted, with Python's json.dumps spacing.
- * The hex digest equals Scrapy's `fingerprint(request).hex()`, so cache keys and dupefilters
- * interoperate.
+ * Scrapy's request fingerprint (`scrapy.utils.request.fingerprint`, the 2.7+ implementation),
+ * hex-encoded: SHA-1 over `json.dumps({method, url, body, headers}, sort_keys=True)` where url is
+ * the canonical URL (w3lib's canonicalize_url of the safe_url_string form Scrapy gives every
+ * request), body and header names/values are hex, and only `includeHeaders` count. Equals
+ * `fingerprint(request).hex()` in Scrapy for the same method, URL, body and headers, so cache keys
+ * and dupefilter state interoperate. Cached per request object (weakly) and options.
  */
 export function fingerprint(request: Request<any>, options: FingerprintOptions = {}): string {
-  const plain = options.includeHeaders === undefined && options.keepFragments === undefined;
-  if (plain) {
-    const hit = cache.get(request);
-    if (hit !== undefined) return hit;
+  const names = headerNames(options);
+  const keepFragments = options.keepFragments ?? false;
+  const key = names.length === 0 && !keepFragments ? PLAIN : `${keepFragments ? 1 : 0}\n${names.join('\n')}`;
+  const hit = cache.get(request);
+  if (hit !== undefined) {
+    if (typeof hit === 'string') {
+      if (key === PLAIN) return hit;
+    } else {
+      const found = hit.get(key);
+      if (found !== undefined) return found;
+    }
   }
-  const headers: Record<string, string[]> = {};
-  for (const name of [...(options.includeHeaders ?? [])].map((h) => h.toLowerCase()).sort()) {
-    if (request.headers.has(name)) headers[name] = request.headers.getAll(name).map((v) => Buffer.from(v, 'latin1').toString('hex'));
+  const digest = compute(request, names, keepFragments);
+  if (key === PLAIN && hit === undefined) cache.set(request, digest);
+  else {
+    const map = hit === undefined ? new Map<string, string>() : typeof hit === 'string' ? new Map([[PLAIN, hit]]) : hit;
+    map.set(key, digest);
+    cache.set(request, map);
   }
-  const json =
-    `{"body": ${JSON.stringify(Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength).toString('hex'))}, ` +
-    `"headers": ${pyJson(headers)}, ` +
-    `"method": ${pyString(request.method)}, ` +
-    `"url": ${pyString(canonicalizeUrl(request.url, { keepFragments: options.keepFragments ?? false }))}}`;
-  const digest = createHash('sha1').update(json).digest('hex');
-  if (plain) cache.set(request, digest);
   return digest;
+}
+
+function compute(request: Request<any>, names: readonly string[], keepFragments: boolean): string {
+  const headers: string[] = [];
+  for (const name of new Set(names)) {
+    if (!request.headers.has(name)) continue;
+    // Scrapy stores header values as UTF-8 bytes.
+    const values = request.headers.getAll(name).map((v) => `"${hex(utf8.encode(v))}"`);
+    headers.push(`"${hex(utf8.encode(name))}": [${values.join(', ')}]`);
+  }
+  headers.sort();
+  const url = canonicalizeUrl(safeUrlString(request.url), { keepFragments });
+  const json = `{"body": "${hex(request.body)}", "headers": {${headers.join(', ')}}, "method": ${pyString(request.method)}, "url": ${pyString(url)}}`;
+  return createHash('sha1').update(json).digest('hex');
 }
 
 /** A fingerprinter bound to options, for the crawler's setting. */
@@ -47,9 +81,4 @@ export function createFingerprinter(options: FingerprintOptions = {}): RequestFi
 /** json.dumps(ensure_ascii=True) for a string. */
 function pyString(s: string): string {
   return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-function pyJson(obj: Record<string, string[]>): string {
-  const keys = Object.keys(obj).sort();
-  return `{${keys.map((k) => `${pyString(k)}: [${obj[k]!.map(pyString).join(', ')}]`).join(', ')}}`;
 }

@@ -1,4 +1,9 @@
+import { encodeText } from './encode-text.js';
+import { ConfigError } from './errors.js';
+import { formRequestFromResponse, type FromResponseOptions } from './form-from-response.js';
+import { quotePlus } from './python-url.js';
 import { Request, type RequestOptions } from './request.js';
+import type { Response } from './response.js';
 
 export type FormData =
   | Readonly<Record<string, string | number | readonly (string | number)[]>>
@@ -17,13 +22,21 @@ function pairsOf(data: FormData): [string, string][] {
   return out;
 }
 
-/** application/x-www-form-urlencoded, as HTML forms and Python's urlencode(doseq=True) encode it. */
-export function encodeFormData(data: FormData): string {
-  return new URLSearchParams(pairsOf(data)).toString();
+/**
+ * application/x-www-form-urlencoded exactly as Scrapy builds it (Python's urlencode(doseq=True)):
+ * keys and values encoded in `encoding` (UTF-8 by default), spaces as `+`, everything but
+ * `A-Za-z0-9_.-~` percent-encoded. Byte-identical bodies keep fingerprints equal to Scrapy's.
+ */
+export function encodeFormData(data: FormData, encoding?: string): string {
+  return pairsOf(data)
+    .map(([k, v]) => `${quotePlus(encodeText(k, encoding))}=${quotePlus(encodeText(v, encoding))}`)
+    .join('&');
 }
 
 export interface FormRequestOptions<K extends object> extends RequestOptions<K> {
   formdata?: FormData;
+  /** Encoding of the form fields (default UTF-8); fromResponse() uses the page's. */
+  formEncoding?: string;
 }
 
 /**
@@ -32,12 +45,12 @@ export interface FormRequestOptions<K extends object> extends RequestOptions<K> 
  */
 export class FormRequest<K extends object = Record<string, unknown>> extends Request<K> {
   constructor(url: string, options: FormRequestOptions<K> = {}) {
-    const { formdata, ...rest } = options;
+    const { formdata, formEncoding, ...rest } = options;
     if (formdata === undefined) {
       super(url, rest);
       return;
     }
-    const encoded = encodeFormData(formdata);
+    const encoded = encodeFormData(formdata, formEncoding);
     const method = (rest.method ?? 'POST').toUpperCase();
     if (method === 'GET') {
       const u = new URL(url);
@@ -48,24 +61,101 @@ export class FormRequest<K extends object = Record<string, unknown>> extends Req
       this.headers.setDefault('Content-Type', 'application/x-www-form-urlencoded');
     }
   }
+
+  /**
+   * A request that submits a form of `response` (Scrapy's `FormRequest.from_response`): the
+   * form's pre-filled fields, the first submit button unless `dontClick`, `formdata` overriding
+   * them (a `null` value removes a field), sent to the form's action with its method. Throws
+   * FormNotFoundError naming what was looked for when the form is not there.
+   */
+  static fromResponse<K extends object = Record<string, unknown>>(response: Response, options: FromResponseOptions<K> = {}): FormRequest<K> {
+    return formRequestFromResponse(this as new (url: string, options: FormRequestOptions<K>) => FormRequest<K>, response, options);
+  }
+}
+
+/** How JsonRequest serialises `data` (Scrapy's dumps_kwargs, in JSON.stringify's terms). */
+export interface JsonDumpsOptions {
+  /** Indentation, as JSON.stringify's third argument (Python's `indent`). Default: none. */
+  space?: string | number;
+  /** JSON.stringify's replacer: a function, or the allow-list of keys to keep. */
+  replacer?: ((this: unknown, key: string, value: unknown) => unknown) | readonly (string | number)[];
+  /** Sort object keys, as Scrapy's default `sort_keys=True` does. Default true. */
+  sortKeys?: boolean;
+}
+
+const DUMPS_KEYS = new Set(['space', 'replacer', 'sortKeys']);
+
+function checkDumpsOptions(options: JsonDumpsOptions | undefined): JsonDumpsOptions {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null) throw new ConfigError(`JsonRequest: dumpsOptions must be an object, got ${String(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!DUMPS_KEYS.has(key)) throw new ConfigError(`JsonRequest: unknown dumpsOptions key ${JSON.stringify(key)} (allowed: space, replacer, sortKeys)`);
+  }
+  return { ...options };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** JSON.stringify with sorted keys and an allow-list that work together with a replacer function. */
+export function dumpsJson(data: unknown, options: JsonDumpsOptions = {}): string {
+  const { space, replacer, sortKeys = true } = options;
+  const allow = Array.isArray(replacer) ? new Set(replacer.map(String)) : undefined;
+  const fn = typeof replacer === 'function' ? replacer : undefined;
+  if (!sortKeys && allow === undefined && fn === undefined) return JSON.stringify(data, null, space);
+  return JSON.stringify(
+    data,
+    function (this: unknown, key: string, value: unknown) {
+      const v = fn ? fn.call(this, key, value) : value;
+      if (!isPlainObject(v)) return v;
+      let keys = Object.keys(v);
+      if (allow) keys = keys.filter((k) => allow.has(k));
+      if (sortKeys) keys.sort();
+      const out: Record<string, unknown> = {};
+      for (const k of keys) out[k] = v[k];
+      return out;
+    },
+    space,
+  );
 }
 
 export interface JsonRequestOptions<K extends object> extends RequestOptions<K> {
-  /** Serialised with JSON.stringify into the body; the method becomes POST unless given. */
+  /**
+   * Serialised into the body (keys sorted, like Scrapy); the method becomes POST unless given.
+   * Ignored when `body` is given. `undefined` means no data (Python's None); `null` is sent as JSON null.
+   */
   data?: unknown;
+  /** How `data` is serialised. */
+  dumpsOptions?: JsonDumpsOptions;
 }
 
 /** A request with a JSON body and JSON Accept/Content-Type headers (Scrapy's JsonRequest). */
 export class JsonRequest<K extends object = Record<string, unknown>> extends Request<K> {
+  /** The serialisation options, kept by replace() and copy() for `replace({ data })`. */
+  readonly dumpsOptions: Readonly<JsonDumpsOptions>;
+
   constructor(url: string, options: JsonRequestOptions<K> = {}) {
-    const { data, ...rest } = options;
-    const hasData = data !== undefined;
-    super(url, {
-      ...rest,
-      method: rest.method ?? (hasData ? 'POST' : 'GET'),
-      ...(hasData && rest.body === undefined ? { body: JSON.stringify(data) } : {}),
-    });
+    const { data, dumpsOptions, ...rest } = options;
+    const dumps = checkDumpsOptions(dumpsOptions);
+    // As in Scrapy: `body` wins over `data`, and only a body made from data defaults to POST.
+    const fromData = data !== undefined && rest.body === undefined;
+    super(url, fromData ? { ...rest, body: dumpsJson(data, dumps), method: rest.method ?? 'POST' } : rest);
+    this.dumpsOptions = dumps;
     this.headers.setDefault('Content-Type', 'application/json');
     this.headers.setDefault('Accept', 'application/json, text/javascript, */*; q=0.01');
+  }
+
+  /** Scrapy's JsonRequest.replace: `data` re-serialised with this request's dumpsOptions (or the new ones) unless `body` is given. */
+  override replace<K2 extends object = K>(changes: Partial<JsonRequestOptions<K2>> & { url?: string } = {}): Request<K2> {
+    const { data, ...rest } = changes;
+    if (data === undefined || rest.body !== undefined) return super.replace<K2>(rest);
+    const dumps = rest.dumpsOptions !== undefined ? checkDumpsOptions(rest.dumpsOptions) : this.dumpsOptions;
+    return super.replace<K2>({ ...rest, body: dumpsJson(data, dumps) });
+  }
+
+  protected override rebuild<K2 extends object>(url: string, init: RequestOptions<K2>, changes: Readonly<Record<string, unknown>>): Request<K2> {
+    const dumpsOptions = (changes['dumpsOptions'] as JsonDumpsOptions | undefined) ?? this.dumpsOptions;
+    return new (this.constructor as new (url: string, options: JsonRequestOptions<K2>) => Request<K2>)(url, { ...init, dumpsOptions });
   }
 }

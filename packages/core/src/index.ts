@@ -9,13 +9,17 @@ export {
   type RequestMethod,
   type CookieInput,
 } from './request.js';
-export { FormRequest, JsonRequest, encodeFormData, type FormData, type FormRequestOptions, type JsonRequestOptions } from './form-request.js';
+export { FormRequest, JsonRequest, encodeFormData, type FormData, type FormRequestOptions, type JsonRequestOptions, type JsonDumpsOptions } from './form-request.js';
+export type { FromResponseOptions, FromResponseFormData } from './form-from-response.js';
+export { encodeText } from './encode-text.js';
 export { Response, TextResponse, HtmlResponse, XmlResponse, type ResponseInit, type FollowOptions, type FollowTarget } from './response.js';
 export { createResponse, responseClassFor, responseClassForMime, responseClassFromBody, type ResponseClass } from './response-types.js';
 export { SelectorList, parseMarkup } from './selector.js';
+export type { XPathOptions } from './xpath.js';
 export { decodeBody, normalizeEncoding, charsetFromContentType, encodingFromBody, encodingFromBom, type DecodedText } from './encoding.js';
 export { fingerprint, createFingerprinter, type FingerprintOptions, type RequestFingerprinter } from './fingerprint.js';
-export { canonicalizeUrl, hostMatchesDomain, urlIsFromAnyDomain } from './url.js';
+export { canonicalizeUrl, safeUrlString, type CanonicalizeUrlOptions } from './canonicalize-url.js';
+export { hostMatchesDomain, urlIsFromAnyDomain } from './url.js';
 export { defineDownloaderMiddleware, defineSpiderMiddleware, defineItemPipeline, defineSpider } from './define.js';
 export { isRequest, isResponse } from './guards.js';
 export type * from './types.js';

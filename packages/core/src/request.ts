@@ -49,7 +49,7 @@ export interface RequestOptions<K extends object = Record<string, unknown>> {
   meta?: RequestMeta & Record<string, unknown>;
   cbKwargs?: K;
   callback?: Callback<K> | undefined;
-  errback?: Errback | undefined;
+  errback?: Errback<K> | undefined;
   priority?: number;
   dontFilter?: boolean;
   flags?: readonly string[];
@@ -91,7 +91,7 @@ export class Request<K extends object = Record<string, unknown>> {
   readonly meta: RequestMeta & Record<string, unknown>;
   readonly cbKwargs: K;
   readonly callback: Callback<K> | undefined;
-  readonly errback: Errback | undefined;
+  readonly errback: Errback<K> | undefined;
   readonly priority: number;
   readonly dontFilter: boolean;
   readonly flags: readonly string[];
@@ -159,15 +159,28 @@ export class Request<K extends object = Record<string, unknown>> {
       meta: changes.meta ?? this.meta,
       cbKwargs: changes.cbKwargs ?? (this.cbKwargs as unknown as K2),
       callback: 'callback' in changes ? changes.callback : (this.callback as unknown as Callback<K2> | undefined),
-      errback: 'errback' in changes ? changes.errback : this.errback,
+      errback: 'errback' in changes ? changes.errback : (this.errback as unknown as Errback<K2> | undefined),
       priority: changes.priority ?? this.priority,
       dontFilter: changes.dontFilter ?? this.dontFilter,
       flags: changes.flags ?? this.flags,
       cookies: 'cookies' in changes ? changes.cookies : this.cookies,
       internal: changes.internal ?? this.internal,
     };
+    return this.rebuild(changes.url ?? this.url, init, changes);
+  }
+
+  /** An identical, independent request of the same class (Scrapy's `copy`): `replace()` with no changes. */
+  copy(): this {
+    return this.replace() as unknown as this;
+  }
+
+  /**
+   * Builds the replacement for `replace()`. Subclasses whose constructor takes more options
+   * (JsonRequest's dumpsOptions) override this to carry them over.
+   */
+  protected rebuild<K2 extends object>(url: string, init: RequestOptions<K2>, _changes: Readonly<Record<string, unknown>>): Request<K2> {
     const Ctor = this.constructor as new (url: string, options: RequestOptions<K2>) => Request<K2>;
-    return new Ctor(changes.url ?? this.url, init);
+    return new Ctor(url, init);
   }
 
   toString(): string {

@@ -1,9 +1,11 @@
 import type { CheerioAPI } from 'cheerio/slim';
 import { decodeBody } from './encoding.js';
-import { NotSupported } from './errors.js';
+import { NotSupported, SelectorError } from './errors.js';
+import { isUnfollowable, linkOf } from './follow.js';
 import { Headers, type HeadersInit } from './headers.js';
 import { Request, type RequestMeta, type RequestOptions } from './request.js';
 import { parseMarkup, SelectorList } from './selector.js';
+import type { XPathOptions } from './xpath.js';
 
 export interface ResponseInit {
   status?: number;
@@ -22,7 +24,7 @@ export interface ResponseInit {
 /** Options for response.follow(): a Request's options without the URL. */
 export type FollowOptions<K extends object = Record<string, unknown>> = RequestOptions<K>;
 
-/** Something response.follow() can turn into a URL: a string, a SelectorList of <a>/<link> elements or of attribute values. */
+/** Something response.follow() can turn into a URL: a string, a URL, a SelectorList of link elements or of attribute values. */
 export type FollowTarget = string | URL | SelectorList;
 
 const encoder = new TextEncoder();
@@ -72,6 +74,10 @@ export class Response {
     throw new NotSupported(`Response content isn't text: no selectors for ${this.url}`);
   }
 
+  xpath(_query: string, _options?: XPathOptions): SelectorList {
+    throw new NotSupported(`Response content isn't text: no selectors for ${this.url}`);
+  }
+
   /** The parsed document as a cheerio API (for users who prefer cheerio to selectors). */
   get $(): CheerioAPI {
     throw new NotSupported(`Response content isn't text: no document for ${this.url}`);
@@ -91,26 +97,42 @@ export class Response {
   }
 
   /**
-   * A Request for a relative or absolute URL, an <a>/<link> element or an attribute value,
-   * resolved against this response. Like Scrapy, meta is not inherited: pass what you need.
+   * A Request for a relative or absolute URL, an element of a SelectorList (`href` of <a>,
+   * <area>, <link>; `src` of <img>) or an attribute/text value, resolved against this response
+   * (and its <base href>). Like Scrapy, meta is not inherited: pass what you need. Like Scrapy,
+   * a `mailto:` or `javascript:` target still gives a Request (the downloader then fails it with
+   * UnsupportedSchemeError); followAll() is the one that skips them.
    */
   follow<K extends object = Record<string, unknown>>(target: FollowTarget, options: FollowOptions<K> = {}): Request<K> {
     return new Request<K>(this.#resolveTarget(target), options);
   }
 
   /**
-   * Requests for many targets, or for every match of `{ css }` (<a> hrefs, or attribute values
-   * with `::attr()`). Empty and fragment-only links are skipped.
+   * Requests for many targets, or for every match of `{ css }` / `{ xpath }`. As in Scrapy,
+   * elements that carry no link are skipped; unlike Scrapy, so are `javascript:`, `mailto:`,
+   * `tel:` and `data:` links, which no download handler fetches.
    */
   followAll<K extends object = Record<string, unknown>>(
-    targets: Iterable<FollowTarget> | { css: string },
+    targets: Iterable<FollowTarget> | { css: string } | { xpath: string },
     options: FollowOptions<K> = {},
   ): Request<K>[] {
-    const list: Iterable<FollowTarget> = 'css' in targets && typeof targets.css === 'string' ? this.css(targets.css) : (targets as Iterable<FollowTarget>);
+    let list: Iterable<FollowTarget>;
+    if ('css' in targets && typeof targets.css === 'string') list = this.css(targets.css);
+    else if ('xpath' in targets && typeof targets.xpath === 'string') list = this.xpath(targets.xpath);
+    else list = targets as Iterable<FollowTarget>;
     const out: Request<K>[] = [];
-    for (const t of list) {
-      const url = this.#resolveTarget(t);
-      out.push(new Request<K>(url, options));
+    for (const target of list) {
+      const links: string[] = [];
+      if (target instanceof SelectorList) {
+        for (const node of target.nodes()) {
+          const found = linkOf(node);
+          if ('link' in found) links.push(found.link);
+        }
+      } else links.push(String(target));
+      for (const link of links) {
+        if (isUnfollowable(link)) continue;
+        out.push(new Request<K>(this.urljoin(link), options));
+      }
     }
     return out;
   }
@@ -118,12 +140,10 @@ export class Response {
   #resolveTarget(target: FollowTarget): string {
     if (typeof target === 'string' || target instanceof URL) return this.urljoin(target);
     const node = target.nodes()[0];
-    if (node === undefined) throw new TypeError(`response.follow(): empty selector list (${this.url})`);
-    if (typeof node === 'string') return this.urljoin(node.trim());
-    const attribs = (node as { attribs?: Record<string, string> }).attribs;
-    const href = attribs?.['href'];
-    if (href === undefined) throw new TypeError(`response.follow(): only <a> and <link> elements are supported, got <${(node as { name?: string }).name ?? node.type}> (${this.url})`);
-    return this.urljoin(href.trim());
+    if (node === undefined) throw new SelectorError(`response.follow(): empty selector list (${this.url})`);
+    const found = linkOf(node);
+    if ('reason' in found) throw new SelectorError(`response.follow(): ${found.reason} (${this.url})`);
+    return this.urljoin(found.link);
   }
 
   /** A copy with some fields changed. The class stays the same unless `cls` is given. */
@@ -204,6 +224,11 @@ abstract class MarkupResponse extends TextResponse {
 
   override css(query: string): SelectorList {
     return SelectorList.query(this.$, undefined, query);
+  }
+
+  /** XPath 1.0 over the same parsed document as css(), with parsel's `re:` and `has-class()` extensions. */
+  override xpath(query: string, options?: XPathOptions): SelectorList {
+    return SelectorList.xpathQuery(this.$, undefined, query, options);
   }
 }
 

@@ -1,9 +1,15 @@
 import { load, type CheerioAPI } from 'cheerio/slim';
-import type { AnyNode, Element } from 'domhandler';
+import type { AnyNode, Document, Element } from 'domhandler';
+import { SelectorError } from './errors.js';
+import { evaluateXPath, type XPathOptions } from './xpath.js';
+import { markXmlDocument } from './xpath-dom.js';
 
 /** Parses markup once; HTML through htmlparser2 (fast, forgiving), XML in xml mode. */
 export function parseMarkup(text: string, xml: boolean): CheerioAPI {
-  return xml ? load(text, { xml: { xmlMode: true, decodeEntities: true } }) : load(text);
+  if (!xml) return load(text);
+  const $ = load(text, { xml: { xmlMode: true, decodeEntities: true } });
+  markXmlDocument($.root()[0] as Document);
+  return $;
 }
 
 type Value = AnyNode | string;
@@ -45,7 +51,7 @@ const compiled = new Map<string, CompiledQuery[]>();
 function compile(query: string): CompiledQuery[] {
   const hit = compiled.get(query);
   if (hit) return hit;
-  const out = splitGroup(query).map((part): CompiledQuery => {
+  let out = splitGroup(query).map((part): CompiledQuery => {
     const m = PSEUDO.exec(part);
     if (!m) return { css: part, pseudo: undefined };
     const css = part.slice(0, m.index).trim();
@@ -53,6 +59,8 @@ function compile(query: string): CompiledQuery[] {
     const deep = m[1] !== '' || css === '' || css.endsWith('*');
     return { css, pseudo: deep ? 'deepText' : 'text' };
   });
+  // A group of plain selectors is one query, so matches come in document order as in parsel.
+  if (out.length > 1 && out.every((q) => q.pseudo === undefined && q.css !== '')) out = [{ css: out.map((q) => q.css).join(', '), pseudo: undefined }];
   if (compiled.size > 1000) compiled.clear();
   compiled.set(query, out);
   return out;
@@ -97,7 +105,13 @@ export class SelectorList implements Iterable<SelectorList> {
     for (const q of compile(query)) {
       let elements: AnyNode[];
       if (q.css === '') elements = roots ? [...roots] : [$.root()[0]!];
-      else elements = roots ? $(roots).find(q.css).toArray() : $(q.css).toArray();
+      else {
+        try {
+          elements = roots ? $(roots).find(q.css).toArray() : $(q.css).toArray();
+        } catch (cause) {
+          throw new SelectorError(`Invalid CSS selector ${JSON.stringify(query)}: ${(cause as Error).message}`, { cause });
+        }
+      }
       if (q.pseudo === undefined) {
         out.push(...elements);
       } else if (q.pseudo === 'text' || q.pseudo === 'deepText') {
@@ -113,6 +127,11 @@ export class SelectorList implements Iterable<SelectorList> {
       }
     }
     return new SelectorList($, out);
+  }
+
+  /** XPath over `roots` (the document when undefined); see evaluateXPath for the result kinds. */
+  static xpathQuery($: CheerioAPI, roots: readonly AnyNode[] | undefined, query: string, options?: XPathOptions): SelectorList {
+    return new SelectorList($, evaluateXPath(roots ?? [$.root()[0]!], query, options));
   }
 
   get length(): number {
@@ -135,6 +154,16 @@ export class SelectorList implements Iterable<SelectorList> {
   css(query: string): SelectorList {
     const roots = this.#values.filter((v): v is AnyNode => typeof v !== 'string');
     return SelectorList.query(this.#$, roots, query);
+  }
+
+  /**
+   * Runs an XPath query relative to each element of this list (parsel's `SelectorList.xpath`):
+   * `.//a` searches below each element, `//a` the whole document. `text()` and `@attr` results
+   * are strings.
+   */
+  xpath(query: string, options?: XPathOptions): SelectorList {
+    const roots = this.#values.filter((v): v is AnyNode => typeof v !== 'string');
+    return SelectorList.xpathQuery(this.#$, roots, query, options);
   }
 
   /** Attributes of the first element (Scrapy's `.attrib`). */

@@ -14,14 +14,17 @@ export type Callback<K extends object = Record<string, unknown>, I = unknown> = 
   cbKwargs: K,
 ) => SpiderOutput<I>;
 
-/** What an errback receives: the failed request and why it failed. */
-export interface Failure {
-  readonly request: Request<any>;
+/**
+ * What an errback receives: the failed request (typed by its cbKwargs, so an errback can read
+ * `failure.request.cbKwargs` as Scrapy's `failure.request.cb_kwargs`) and why it failed.
+ */
+export interface Failure<K extends object = any> {
+  readonly request: Request<K>;
   readonly error: unknown;
   /** Present when the failure is about a response (an HttpError for a 404, say). */
   readonly response?: Response;
 }
-export type Errback = (failure: Failure) => SpiderOutput<unknown>;
+export type Errback<K extends object = any> = (failure: Failure<K>) => SpiderOutput<unknown>;
 
 export type CloseReason =
   | 'finished'

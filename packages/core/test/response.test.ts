@@ -91,7 +91,8 @@ describe('urljoin and follow', () => {
     expect(req.meta).toEqual({});
     expect(r.follow(r.css('a.x')).url).toBe('http://shop.test/cat/b.html');
     expect(r.follow(r.css('img::attr(src)')).url).toBe('http://shop.test/cat/img/1.png');
-    expect(() => r.follow(r.css('img'))).toThrow(/only <a> and <link>/);
+    expect(r.follow(r.css('img')).url).toBe('http://shop.test/cat/img/1.png');
+    expect(() => r.follow(r.css('p.price'))).toThrow(/only <a>, <area>, <link> \(href\) and <img> \(src\) elements are supported, got <p>/);
     expect(r.followAll({ css: 'a' }).map((x) => x.url)).toEqual(['http://shop.test/a', 'http://shop.test/cat/b.html', 'http://shop.test/cat/index.html#top']);
     expect(r.followAll(['x', '/y']).map((x) => x.url)).toEqual(['http://shop.test/cat/x', 'http://shop.test/y']);
   });
