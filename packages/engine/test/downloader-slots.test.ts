@@ -67,8 +67,11 @@ describe('downloader slots', () => {
     );
     const at = server.requests.map((r) => r.at);
     expect(at).toHaveLength(5);
-    // Lower bounds only (a loaded machine may space them more); 10 ms for clock granularity.
-    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(delay * 1000 - 10);
+    // Lower bounds only (a loaded machine may space them more). Arrival times at the server jitter
+    // by the time each request spends in transit, so one gap may look shorter than the delay the
+    // slot kept; the whole span cannot.
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(delay * 1000 * 0.8);
+    expect(at[at.length - 1]! - at[0]!).toBeGreaterThanOrEqual((at.length - 1) * delay * 1000 - 30);
     expect(server.peakInFlight()).toBe(1);
   });
 
@@ -82,7 +85,7 @@ describe('downloader slots', () => {
     );
     const at = server.requests.map((r) => r.at);
     expect(at).toHaveLength(6);
-    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(delay * 500 - 10);
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(delay * 500 * 0.8);
   });
 
   it('a slot deferred with deferUntil does not hold back other slots', async () => {

@@ -62,14 +62,17 @@ describe('robotsTxt() with a fake crawler', () => {
     expect(crawler.messages('debug')).toContain('Forbidden by robots.txt: <GET http://a.test/no>');
   });
 
-  it('skips non-http(s) requests and /robots.txt itself', () => {
+  it('skips non-http(s) requests and /robots.txt itself', async () => {
     const crawler = fakeCrawler({ settingDefaults });
     const mw = robotsTxt();
     mw.open(crawler);
     expect(mw.processRequest(new Request('data:,x'), crawler)).toBeUndefined();
     expect(mw.processRequest(new Request('https://a.test:8443/robots.txt'), crawler)).toBeUndefined();
     expect(crawler.downloads).toHaveLength(0);
-    expect(mw.processRequest(new Request('https://a.test:8443/robots.txt?x=1'), crawler)).toBeInstanceOf(Promise);
+    // A query makes it an ordinary page, checked against robots.txt (unreachable here: forbidden).
+    const checked = mw.processRequest(new Request('https://a.test:8443/robots.txt?x=1'), crawler);
+    expect(checked).toBeInstanceOf(Promise);
+    await expect(checked).rejects.toThrow(/Forbidden by robots.txt/);
   });
 
   it('allows everything when another middleware refuses the robots.txt request itself (as Scrapy)', async () => {
