@@ -23,3 +23,4 @@ export { hostMatchesDomain, urlIsFromAnyDomain } from './url.js';
 export { defineDownloaderMiddleware, defineSpiderMiddleware, defineItemPipeline, defineSpider } from './define.js';
 export { isRequest, isResponse } from './guards.js';
 export type * from './types.js';
+export { REFERRER_POLICY_NAMES, isReferrerPolicyName, parseReferrerPolicy, referrerFor, type ReferrerPolicyName } from './referrer-policy.js';

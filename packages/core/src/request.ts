@@ -9,6 +9,8 @@ import type { Callback, Errback } from './types.js';
  *   declare module '@crawl/core' { interface RequestMeta { dontRetry?: boolean } }
  */
 export interface RequestMeta {
+  /** Your own keys: the known ones above are typed, the rest are yours. */
+  [key: string]: unknown;
   /** Seconds before the download handler gives up on this request (overrides downloadTimeout). */
   downloadTimeout?: number;
   /** Bytes above which the download is cancelled (overrides downloadMaxSize; 0 disables). */

@@ -1,7 +1,7 @@
 import { ConfigError, type CrawlSettings } from '@crawl/core';
 import { FEED_FORMATS } from './feeds/options.js';
 import { DEFAULT_SETTINGS } from './settings.js';
-import { REFERRER_POLICY_NAMES } from './spidermw/referrer-policy.js';
+import { REFERRER_POLICY_NAMES } from '@crawl/core';
 
 type Check = (value: unknown) => string | undefined;
 

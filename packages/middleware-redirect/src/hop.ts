@@ -1,4 +1,4 @@
-import { IgnoreRequest, type Crawler, type Request } from '@crawl/core';
+import { IgnoreRequest, isReferrerPolicyName, parseReferrerPolicy, referrerFor, type Crawler, type Request } from '@crawl/core';
 import type { HopConfig } from './options.js';
 import { buildRedirectRequest } from './redirect-request.js';
 
@@ -56,6 +56,29 @@ export function followRedirect(
   hop.meta.redirectTimes = times;
   hop.meta.redirectUrls = urls;
   hop.meta.redirectReasons = [...history.reasons, reason];
+  patchReferer(hop, crawler);
   crawler.logger.debug(`Redirecting (${reason}) to ${String(hop)} from ${String(source)}`, { url: hop.url, from: source.url, reason });
   return hop;
+}
+
+/**
+ * Scrapy's RefererMiddleware.request_scheduled: the Referer a spider's request carried is re-judged
+ * for the new URL under the request's policy (meta.referrerPolicy, else the referrerPolicy setting),
+ * so an https page's URL never leaks to an http redirect target under the default policy. The old
+ * Referer value stands for the page that linked here; a missing one is not invented.
+ */
+function patchReferer(hop: Request<any>, crawler: Crawler): void {
+  const current = hop.headers.get('Referer');
+  if (current === undefined) return;
+  const fromMeta = typeof hop.meta.referrerPolicy === 'string' ? parseReferrerPolicy(hop.meta.referrerPolicy) : undefined;
+  const fromSettings = (crawler.settings as unknown as { referrerPolicy?: unknown }).referrerPolicy;
+  const policy = fromMeta ?? (isReferrerPolicyName(fromSettings) ? fromSettings : 'scrapy-default');
+  let referrer: string | undefined;
+  try {
+    referrer = referrerFor(policy, current, hop.url);
+  } catch {
+    referrer = undefined;
+  }
+  if (referrer === undefined) hop.headers.delete('Referer');
+  else if (referrer !== current) hop.headers.set('Referer', referrer);
 }

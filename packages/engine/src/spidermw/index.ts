@@ -13,6 +13,6 @@ export {
   parseReferrerPolicy,
   referrerFor,
   type ReferrerPolicyName,
-} from './referrer-policy.js';
+} from '@crawl/core';
 export { BUILTIN_SPIDER_MIDDLEWARE_ORDERS, OFFSITE_DOWNLOADER_MIDDLEWARE_ORDER, type MiddlewareOrderOptions } from './orders.js';
 export { SPIDER_SETTINGS_DEFAULTS, type EngineSpiderSettings } from './settings.js';

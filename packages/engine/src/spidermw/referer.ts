@@ -1,6 +1,6 @@
 import { ConfigError, isRequest, NotConfigured, type Crawler, type Request, type Response, type SpiderMiddleware } from '@crawl/core';
 import { BUILTIN_SPIDER_MIDDLEWARE_ORDERS, type MiddlewareOrderOptions } from './orders.js';
-import { isReferrerPolicyName, parseReferrerPolicy, REFERRER_POLICY_NAMES, referrerFor, type ReferrerPolicyName } from './referrer-policy.js';
+import { isReferrerPolicyName, parseReferrerPolicy, REFERRER_POLICY_NAMES, referrerFor, type ReferrerPolicyName } from '@crawl/core';
 import { boolSetting, spiderSetting } from './settings.js';
 
 /**

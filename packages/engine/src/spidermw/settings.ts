@@ -1,6 +1,6 @@
 import { ConfigError, type Crawler } from '@crawl/core';
 import type { FeedsSetting } from '../feeds/options.js';
-import type { ReferrerPolicyName } from './referrer-policy.js';
+import type { ReferrerPolicyName } from '@crawl/core';
 
 /**
  * The crawl settings the built-in spider middlewares and feed exports read. The engine
