@@ -13,8 +13,10 @@ export function testDownloaderMiddleware(
   describe(`DownloaderMiddleware contract: ${name}`, () => {
     async function opened(): Promise<[DownloaderMiddleware, Crawler] | undefined> {
       const { fakeCrawler } = await import('./fake-crawler.js');
-      const crawler = options.crawler ? await options.crawler() : fakeCrawler();
       const mw = factory();
+      // The plugin's own setting keys must be known, or an open() that reads them fails or disables it.
+      const settingDefaults = (mw as { defaultSettings?: Record<string, unknown> }).defaultSettings;
+      const crawler = options.crawler ? await options.crawler() : fakeCrawler(settingDefaults ? { settingDefaults: { ...settingDefaults } } : {});
       try {
         await mw.open?.(crawler);
       } catch (error) {
