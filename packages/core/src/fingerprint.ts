@@ -49,7 +49,7 @@ export function fingerprint(request: Request<any>, options: FingerprintOptions =
       if (found !== undefined) return found;
     }
   }
-  const digest = compute(request, names, keepFragments);
+  const digest = key === PLAIN && request.body.byteLength === 0 ? plainDigest(request) : compute(request, names, keepFragments);
   if (key === PLAIN && hit === undefined) cache.set(request, digest);
   else {
     const map = hit === undefined ? new Map<string, string>() : typeof hit === 'string' ? new Map([[PLAIN, hit]]) : hit;
@@ -68,9 +68,35 @@ function compute(request: Request<any>, names: readonly string[], keepFragments:
     headers.push(`"${hex(utf8.encode(name))}": [${values.join(', ')}]`);
   }
   headers.sort();
-  const url = canonicalizeUrl(safeUrlString(request.url), { keepFragments });
+  const url = canonicalUrlOf(request.url, keepFragments);
   const json = `{"body": "${hex(request.body)}", "headers": {${headers.join(', ')}}, "method": ${pyString(request.method)}, "url": ${pyString(url)}}`;
   return createHash('sha1').update(json).digest('hex');
+}
+
+/**
+ * Pages link to the same URLs over and over (navigation, related items), and every extracted link
+ * is fingerprinted before the dupefilter drops it. The fingerprint is a pure function of method,
+ * URL, body and chosen headers, so recent results are remembered: bodiless plain requests by
+ * method + URL, others by their canonical URL. Bounded memos, not crawl state; oldest entry first out.
+ */
+const MEMO_SIZE = 8192;
+const canonicalCache = new Map<string, string>();
+const plainCache = new Map<string, string>();
+
+function remember(cache: Map<string, string>, key: string, value: string): string {
+  if (cache.size >= MEMO_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, value);
+  return value;
+}
+
+function canonicalUrlOf(url: string, keepFragments: boolean): string {
+  const key = keepFragments ? `#${url}` : url;
+  return canonicalCache.get(key) ?? remember(canonicalCache, key, canonicalizeUrl(safeUrlString(url), { keepFragments }));
+}
+
+function plainDigest(request: Request<any>): string {
+  const key = `${request.method} ${request.url}`;
+  return plainCache.get(key) ?? remember(plainCache, key, compute(request, [], false));
 }
 
 /** A fingerprinter bound to options, for the crawler's setting. */
