@@ -24,3 +24,4 @@ export { defineDownloaderMiddleware, defineSpiderMiddleware, defineItemPipeline,
 export { isRequest, isResponse } from './guards.js';
 export type * from './types.js';
 export { REFERRER_POLICY_NAMES, isReferrerPolicyName, parseReferrerPolicy, referrerFor, type ReferrerPolicyName } from './referrer-policy.js';
+export { importPlugin } from './import-plugin.js';

@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, type FilesStore, type FilesStoreFactory } from '@crawl/core';
+import { ConfigError, importPlugin, type FilesStore, type FilesStoreFactory } from '@crawl/core';
 import { fsStore } from '@crawl/store-fs';
 
 /** Where a media pipeline stores files: a directory path, a store URI, or a FilesStore instance. */
@@ -22,19 +22,16 @@ function isFilesStore(value: object): value is FilesStore {
   return typeof v.persist === 'function' && typeof v.stat === 'function';
 }
 
-function isMissingModule(error: unknown, specifier: string): boolean {
-  const e = error as { code?: unknown; message?: unknown } | null;
-  return (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') && typeof e.message === 'string' && e.message.includes(specifier);
-}
-
 // A variable specifier keeps bundlers from resolving the optional store packages at build time.
 async function importStorePackage(specifier: string, scheme: string): Promise<Record<string, unknown>> {
+  let mod: Record<string, unknown> | undefined;
   try {
-    return (await import(specifier)) as Record<string, unknown>;
+    mod = await importPlugin(specifier);
   } catch (cause) {
-    if (isMissingModule(cause, specifier)) throw new ConfigError(`${scheme}:// needs ${specifier} (pnpm add ${specifier})`, { cause });
     throw new ConfigError(`Could not load ${specifier} for ${scheme}:// stores: ${(cause as Error)?.message ?? String(cause)}`, { cause });
   }
+  if (mod === undefined) throw new ConfigError(`${scheme}:// needs ${specifier} (pnpm add ${specifier})`);
+  return mod;
 }
 
 /**

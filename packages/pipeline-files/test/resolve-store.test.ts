@@ -3,8 +3,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, type FilesStore } from '@crawl/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resolveFilesStore } from '../src/index.js';
+
+// Whether a store package is installed depends on the machine: decide it per test.
+const installed = new Map<string, Record<string, unknown>>();
+vi.mock('@crawl/core', async (importOriginal) => {
+  const core = await importOriginal<typeof import('@crawl/core')>();
+  return { ...core, importPlugin: async (specifier: string) => installed.get(specifier) };
+});
 
 let dir: string;
 beforeAll(async () => {
@@ -38,6 +45,18 @@ describe('resolveFilesStore', () => {
       const scheme = uri.split(':')[0];
       await expect(resolveFilesStore(uri)).rejects.toThrow(ConfigError);
       await expect(resolveFilesStore(uri)).rejects.toThrow(`${scheme}:// needs ${pkg} (pnpm add ${pkg})`);
+    });
+
+    it(`opens ${uri.split(':')[0]}:// through ${pkg}'s createFilesStore when it is installed`, async () => {
+      const seen: URL[] = [];
+      const store: FilesStore = { name: pkg, scheme: uri.split(':')[0]!, persist: async () => undefined, stat: async () => undefined };
+      installed.set(pkg, { createFilesStore: (u: URL) => (seen.push(u), store) });
+      try {
+        expect(await resolveFilesStore(uri)).toBe(store);
+        expect(seen.map(String)).toEqual([new URL(uri).href]);
+      } finally {
+        installed.delete(pkg);
+      }
     });
   }
 
