@@ -27,6 +27,10 @@ import { feedExports } from './feeds/index.js';
 import { logStats } from './log-stats.js';
 import { consoleLogger, countingLogger } from './logger.js';
 import { checkPlugin, closePlugins, openPlugins, type PluginGroup } from './plugins.js';
+import { resumeStart } from './jobdir/resume-start.js';
+import { spiderState } from './jobdir/spider-state.js';
+import { diskScheduler } from './scheduler/disk-scheduler.js';
+import type { JobScheduler } from './scheduler/job-scheduler.js';
 import { memoryScheduler } from './scheduler/memory-scheduler.js';
 import { Scraper } from './scraper.js';
 import { SettingsRegistry } from './settings-resolve.js';
@@ -53,7 +57,7 @@ export interface CrawlerOptions {
   builtinDownloaderMiddlewares?: boolean;
   /** Run in array order. */
   itemPipelines?: ItemPipeline<any, any>[];
-  /** Default: the memory scheduler. */
+  /** Default: the memory scheduler, or the disk scheduler in settings.jobDir when that is set. */
   scheduler?: Scheduler;
   /** Plain plugins (open/close), e.g. progress display. Feed exports are added from settings.feeds. */
   extensions?: Plugin[];
@@ -202,7 +206,8 @@ export class Crawler implements CoreCrawler {
     }
 
     this.#downloader.use(new DownloaderMiddlewareChain(downloaderMws.plugins, this), handlers.plugins);
-    const engine = new Engine(this, scheduler, this.#downloader, startRequests(this.spider, logger));
+    const start = resumeStart(startRequests(this.spider, logger), (scheduler as JobScheduler).resumedStart?.());
+    const engine = new Engine(this, scheduler, this.#downloader, start);
     engine.attach(new Scraper(engine, new SpiderMiddlewareChain(spiderMws.plugins, this), pipelines.plugins));
     this.#engine = engine;
 
@@ -264,10 +269,12 @@ export class Crawler implements CoreCrawler {
     const downloaderMws = [...(o.builtinDownloaderMiddlewares === false ? [] : [offsiteDownloaderMiddleware()]), ...(o.downloaderMiddlewares ?? [])];
     const spiderMws = [...(o.builtinSpiderMiddlewares === false ? [] : defaultSpiderMiddlewares()), ...(o.spiderMiddlewares ?? [])];
     const extensions: Plugin[] = [logStats(), closeSpider()];
+    if (settings.jobDir !== '') extensions.push(spiderState(settings.jobDir));
     if (Object.keys(settings.feeds).length > 0) extensions.push(feedExports(settings.feeds));
     extensions.push(...(o.extensions ?? []));
     const groups: PluginGroup[] = [
-      { kind: 'scheduler', plugins: [o.scheduler ?? memoryScheduler()] },
+      // With jobDir, the frontier lives in the job directory unless a scheduler is given.
+      { kind: 'scheduler', plugins: [o.scheduler ?? (settings.jobDir !== '' ? diskScheduler({ dir: settings.jobDir }) : memoryScheduler())] },
       { kind: 'download handler', plugins: o.downloadHandlers ?? [] },
       { kind: 'downloader middleware', plugins: downloaderMws },
       { kind: 'spider middleware', plugins: spiderMws },

@@ -1,5 +1,6 @@
 import { ConfigError, DownloadError, isRequest, type CloseReason, type Crawler, type Request, type Response, type Scheduler } from '@crawl/core';
 import type { Downloader } from './downloader/downloader.js';
+import type { JobScheduler } from './scheduler/job-scheduler.js';
 import type { Scraper, ScraperHost } from './scraper.js';
 import type { StartCursor } from './start-requests.js';
 import { errorMessage, safeEmit, safeEmitAsync } from './util/safe-emit.js';
@@ -16,7 +17,7 @@ type State = 'running' | 'stopping' | 'closed';
  */
 export class Engine implements ScraperHost {
   readonly crawler: Crawler;
-  readonly #scheduler: Scheduler;
+  readonly #scheduler: JobScheduler;
   readonly #downloader: Downloader;
   readonly #start: StartCursor;
   readonly #maxActive: number;
@@ -221,12 +222,14 @@ export class Engine implements ScraperHost {
     }
     if (step.done) {
       this.#startDone = true;
+      this.#scheduler.startProgress?.(true);
       return false;
     }
     if (this.#state !== 'running') return false;
     this.#pending++;
     try {
       await this.#scraper!.processStartOutput(step.value);
+      if (!this.#aborted) this.#scheduler.startProgress?.(false);
     } finally {
       this.#pending--;
     }
@@ -245,6 +248,14 @@ export class Engine implements ScraperHost {
       )
       .catch((error: unknown) => {
         this.crawler.logger.error(`Unexpected error processing ${String(request)}: ${errorMessage(error)}`, { error });
+      })
+      .then(() => {
+        // After an abort the callback may not have run: the request stays pending for a resumed job.
+        if (!this.#aborted && this.#scheduler.ack) return this.#scheduler.ack(request);
+        return undefined;
+      })
+      .catch((error: unknown) => {
+        this.crawler.logger.error(`Scheduler error acknowledging ${String(request)}: ${errorMessage(error)}`, { error });
       })
       .finally(() => {
         this.#pending--;

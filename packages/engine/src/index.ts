@@ -3,7 +3,9 @@ import './meta.js';
 export { Crawler, crawl, type CrawlerOptions, type CrawlResult } from './crawler.js';
 export { DEFAULT_SETTINGS } from './settings.js';
 export { resolveSettings, SettingsRegistry } from './settings-resolve.js';
-export { memoryScheduler, PriorityQueue, fingerprintDupeFilter } from './scheduler/index.js';
+export { memoryScheduler, PriorityQueue, fingerprintDupeFilter, diskScheduler, DISK_SCHEDULER_DEFAULTS } from './scheduler/index.js';
+export type { DiskScheduler, DiskSchedulerOptions, JobScheduler, StartProgress } from './scheduler/index.js';
+export { spiderState, JOB_SCHEMA_VERSION } from './jobdir/index.js';
 export type { MemoryScheduler, MemorySchedulerOptions, QueueOrder, DupeFilter, FingerprintDupeFilterOptions } from './scheduler/index.js';
 export { consoleLogger, countingLogger, type ConsoleLoggerOptions, type LogLevel } from './logger.js';
 export { EventBus } from './events.js';
@@ -28,4 +30,4 @@ export {
   type ReferrerPolicyName,
   type MiddlewareOrderOptions,
 } from './spidermw/index.js';
-export { feedExports, fileFeedStorage, parseFeedUri, renderFeedUri, FEED_FORMATS, type FeedExportsOptions, type FeedOptions, type FeedsSetting, type FeedFormat, type FeedStorage, type FeedStorageFactory } from './feeds/index.js';
+export { feedExports, fileFeedStorage, parseFeedUri, renderFeedUri, FEED_FORMATS, loadFeedStore, type FeedStoreResolver, type FeedExportsOptions, type FeedOptions, type FeedsSetting, type FeedFormat, type FeedStorage, type FeedStorageFactory } from './feeds/index.js';

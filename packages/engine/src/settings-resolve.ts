@@ -65,6 +65,7 @@ const CHECKS: Record<keyof CrawlSettings, Check> = {
   urlLengthLimit: num(0, { integer: true }),
   feeds,
   scraperSlotMaxActiveSize: num(1, { integer: true }),
+  jobDir: (v) => (typeof v === 'string' ? undefined : "a string (a folder path, or '' for no job directory)"),
 };
 
 /** A check derived from a registered default's type. */

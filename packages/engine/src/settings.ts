@@ -26,6 +26,8 @@ declare module '@crawl/core' {
     feeds: FeedsSetting;
     /** Bytes of responses being processed by callbacks before the engine stops pulling requests. */
     scraperSlotMaxActiveSize: number;
+    /** Folder that keeps a pausable job (pending requests, seen fingerprints, spider.state); '' = none. */
+    jobDir: string;
   }
 }
 
@@ -60,4 +62,5 @@ export const DEFAULT_SETTINGS: Readonly<CrawlSettings> = Object.freeze({
   urlLengthLimit: 2083,
   feeds: Object.freeze({}),
   scraperSlotMaxActiveSize: 5000000,
+  jobDir: '',
 } satisfies CrawlSettings) as Readonly<CrawlSettings>;

@@ -2,14 +2,21 @@ import { ConfigError, NotConfigured, type Crawler, type Plugin } from '@crawl/co
 import { spiderSetting } from '../spidermw/settings.js';
 import { createExporter, type FeedExporter } from './exporters.js';
 import { resolveFeedOptions, type FeedsSetting, type ResolvedFeedOptions } from './options.js';
+import type { FeedStoreResolver } from './load-store.js';
 import { resolveFeedStorage } from './resolve.js';
 import type { FeedStorage, FeedStorageFactory } from './storage.js';
 import { renderFeedUri } from './uri.js';
 import { createFeedWriter, type FeedWriter } from './writer.js';
 
 export interface FeedExportsOptions {
-  /** Storages for URI schemes other than file (e.g. { s3: s3FeedStorage }); a plain path is always a local file. */
+  /** Storages for URI schemes other than file (e.g. { mem: memoryFeedStorage }); a plain path is always a local file. */
   storages?: Readonly<Record<string, FeedStorageFactory>>;
+  /**
+   * Makes the FilesStore for a remote feed's directory URI (`ftp://user:pass@host/feeds/`).
+   * Default: `createFilesStore` of the scheme's package (@crawl/store-s3, -gcs, -ftp), imported
+   * on demand. Lets tests and embedders supply a store without installing a package.
+   */
+  resolveStore?: FeedStoreResolver;
 }
 
 interface FeedSlot {
@@ -69,13 +76,18 @@ export function feedExports(feeds?: FeedsSetting, exportOptions: FeedExportsOpti
       if (entries.length === 0) throw new NotConfigured('feed exports disabled: no feeds configured');
       const now = new Date();
       // Validate every feed before touching the filesystem, so one bad entry leaves no half-opened files.
-      const planned: FeedSlot[] = entries.map(([uri, raw]) => {
-        const options = resolveFeedOptions(uri, raw);
-        const rendered = renderFeedUri(uri, crawler.spider, now);
-        const storage = resolveFeedStorage(rendered, { overwrite: options.overwrite }, exportOptions.storages);
+      const checked = entries.map(([uri, raw]) => ({ uri, options: resolveFeedOptions(uri, raw), rendered: renderFeedUri(uri, crawler.spider, now) }));
+      const planned: FeedSlot[] = [];
+      for (const { uri, options, rendered } of checked) {
+        const storage = await resolveFeedStorage(rendered, { overwrite: options.overwrite }, {
+          storages: exportOptions.storages,
+          resolveStore: exportOptions.resolveStore,
+          crawler,
+          format: options.format,
+        });
         const exporter = createExporter(storage.target, options, (message) => crawler.logger.warn(message));
-        return { uri, options, storage, exporter, writer: undefined, itemCount: 0, reportedError: false };
-      });
+        planned.push({ uri, options, storage, exporter, writer: undefined, itemCount: 0, reportedError: false });
+      }
       const targets = new Set<string>();
       for (const slot of planned) {
         if (targets.has(slot.storage.target)) {

@@ -7,8 +7,10 @@ export type FeedFormat = (typeof FEED_FORMATS)[number];
 export interface FeedOptions {
   format: FeedFormat;
   /**
-   * Replace the target instead of appending to it (default false). Appending to an existing,
-   * non-empty JSON feed is refused at open: a second array after the first is not JSON.
+   * Replace the target instead of appending to it. The default depends on the storage, as in
+   * Scrapy: local files append (false), remote stores (s3://, gs://, ftp://) overwrite (true).
+   * Appending to an existing, non-empty JSON feed is refused at open: a second array after the
+   * first is not JSON. Appending to a remote store that cannot append is refused too.
    */
   overwrite?: boolean;
   /** Fields to export, in this order: csv columns, a key filter for json/jsonl. Default: all. */
@@ -24,7 +26,8 @@ export type FeedsSetting = Record<string, FeedOptions>;
 
 export interface ResolvedFeedOptions {
   readonly format: FeedFormat;
-  readonly overwrite: boolean;
+  /** undefined: the storage's default (local files append, remote stores overwrite). */
+  readonly overwrite: boolean | undefined;
   readonly fields: readonly string[] | undefined;
   readonly indent: number | undefined;
 }
@@ -50,8 +53,8 @@ export function resolveFeedOptions(target: string, options: unknown): ResolvedFe
   }
   if (!isFeedFormat(o['format'])) throw unsupportedFormat(JSON.stringify(o['format']), target);
   const format = o['format'];
-  const overwrite = o['overwrite'] ?? false;
-  if (typeof overwrite !== 'boolean') throw new ConfigError(`Feed ${target}: overwrite must be a boolean, got ${JSON.stringify(overwrite)}`);
+  const overwrite = o['overwrite'];
+  if (overwrite !== undefined && typeof overwrite !== 'boolean') throw new ConfigError(`Feed ${target}: overwrite must be a boolean, got ${JSON.stringify(overwrite)}`);
   const fields = o['fields'];
   if (fields !== undefined) {
     if (!Array.isArray(fields) || fields.length === 0 || !fields.every((f) => typeof f === 'string' && f !== '')) {

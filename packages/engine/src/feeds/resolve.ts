@@ -1,28 +1,29 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '@crawl/core';
+import { ConfigError, type Crawler } from '@crawl/core';
+import { loadFeedStore, STORE_PACKAGES, type FeedStoreResolver } from './load-store.js';
 import { fileFeedStorage, type FeedStorage, type FeedStorageFactory, type FeedStorageOptions } from './storage.js';
+import { maskPassword, splitFeedUri, storeFeedStorage } from './store-storage.js';
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 
-/** Packages that will provide the remote stores, for the error a user sees before installing one. */
-const STORE_PACKAGES: ReadonlyMap<string, string> = new Map([
-  ['s3', '@crawl/store-s3'],
-  ['gs', '@crawl/store-gcs'],
-  ['gcs', '@crawl/store-gcs'],
-  ['ftp', '@crawl/store-ftp'],
-  ['ftps', '@crawl/store-ftp'],
-]);
+export interface ResolveFeedStorageContext {
+  readonly storages: Readonly<Record<string, FeedStorageFactory>> | undefined;
+  readonly resolveStore: FeedStoreResolver | undefined;
+  readonly crawler: Crawler;
+  readonly format: string;
+}
 
-/** Picks the storage for a rendered feed URI: a plain path or file:// is a local file, other schemes need a factory. */
-export function resolveFeedStorage(
-  uri: string,
-  options: FeedStorageOptions,
-  storages: Readonly<Record<string, FeedStorageFactory>> | undefined,
-): FeedStorage {
-  const match = SCHEME.exec(uri);
+/**
+ * Picks the storage for a rendered feed URI: a plain path or file:// is a local file; a scheme
+ * with a factory in `storages` uses it; s3://, gs:// and ftp:// go through their FilesStore,
+ * loaded on demand from its package (or made by `resolveStore`).
+ */
+export async function resolveFeedStorage(uri: string, options: FeedStorageOptions, context: ResolveFeedStorageContext): Promise<FeedStorage> {
+  const match = isAbsolute(uri) ? null : SCHEME.exec(uri);
   if (match === null) return fileFeedStorage(isAbsolute(uri) ? uri : resolve(uri), options);
   const scheme = match[1]!.toLowerCase();
+  const { storages } = context;
   const factory = storages !== undefined && Object.hasOwn(storages, scheme) ? storages[scheme] : undefined;
   if (factory !== undefined) return factory(uri, options);
   if (scheme === 'file') {
@@ -34,10 +35,16 @@ export function resolveFeedStorage(
     }
     return fileFeedStorage(path, options);
   }
-  const pkg = STORE_PACKAGES.get(scheme);
-  throw new ConfigError(
-    pkg !== undefined
-      ? `Feed ${uri}: ${scheme}:// feeds need ${pkg}, which is not available yet; write to a local path instead`
-      : `Feed ${uri}: no feed storage for ${scheme}:// URIs (supported: local paths and file://)`,
-  );
+  if (context.resolveStore === undefined && !STORE_PACKAGES.has(scheme)) {
+    throw new ConfigError(`Feed ${maskPassword(uri)}: no feed storage for ${scheme}:// URIs (supported: local paths, file://, s3://, gs://, ftp://)`);
+  }
+  const { storeUri, shown } = splitFeedUri(uri);
+  let store;
+  try {
+    store = await (context.resolveStore ?? loadFeedStore)(storeUri);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(`Feed ${shown}: ${error.message}`, { cause: error });
+    throw error;
+  }
+  return storeFeedStorage(uri, scheme, options, store, context.crawler, context.format);
 }

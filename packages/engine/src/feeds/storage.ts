@@ -33,7 +33,8 @@ export interface FeedStorage {
 }
 
 export interface FeedStorageOptions {
-  readonly overwrite: boolean;
+  /** undefined: the storage's default (a local file appends; remote stores overwrite). */
+  readonly overwrite: boolean | undefined;
 }
 
 export type FeedStorageFactory = (uri: string, options: FeedStorageOptions) => FeedStorage;
@@ -45,7 +46,7 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-/** A local file, appended to unless overwrite (Scrapy's FileFeedStorage). Parent directories are created. */
+/** A local file, appended to unless overwrite is true (Scrapy's FileFeedStorage). Parent directories are created. */
 export function fileFeedStorage(path: string, options: FeedStorageOptions): FeedStorage {
   let stream: WriteStream | undefined;
   let streamError: unknown;
@@ -55,7 +56,7 @@ export function fileFeedStorage(path: string, options: FeedStorageOptions): Feed
     target: path,
 
     async existing() {
-      if (options.overwrite) return undefined;
+      if (options.overwrite === true) return undefined;
       let size: number;
       try {
         const info = await stat(path);
@@ -86,7 +87,7 @@ export function fileFeedStorage(path: string, options: FeedStorageOptions): Feed
       } catch (error) {
         throw new ConfigError(`Feed ${path}: cannot create its directory ${dirname(path)} (${describe(error)})`, { cause: error });
       }
-      const s = createWriteStream(path, { flags: options.overwrite ? 'w' : 'a' });
+      const s = createWriteStream(path, { flags: options.overwrite === true ? 'w' : 'a' });
       // Keep a listener for the stream's whole life: an 'error' without one crashes the process.
       s.on('error', (error) => {
         streamError ??= error;

@@ -15,13 +15,15 @@ const FORMAT_ALIASES: ReadonlyMap<string, FeedFormat> = new Map<string, FeedForm
 /**
  * The CLI's `-o items.jsonl`, `-O out.csv`, `-o out.json:json`: the format comes from a
  * `:format` suffix when it names one (as Scrapy's rsplit(':', 1)), else from the extension.
+ * `-O` (overwrite true) sets `overwrite: true`; `-o` leaves it unset so the storage's default
+ * applies, as in Scrapy: a local file is appended to, a remote store (ftp://, s3://) overwritten.
  */
 export function parseFeedUri(arg: string, overwrite: boolean): [string, FeedOptions] {
   if (typeof arg !== 'string' || arg.trim() === '') throw new ConfigError('Feed output: expected a path like items.jsonl or out.json:json');
   const colon = arg.lastIndexOf(':');
   if (colon > 0) {
     const suffix = FORMAT_ALIASES.get(arg.slice(colon + 1).toLowerCase());
-    if (suffix !== undefined) return [checkTarget(arg.slice(0, colon)), { format: suffix, overwrite }];
+    if (suffix !== undefined) return [checkTarget(arg.slice(0, colon)), feedOptions(suffix, overwrite)];
   }
   const ext = extname(arg).slice(1).toLowerCase();
   const format = FORMAT_ALIASES.get(ext);
@@ -31,7 +33,11 @@ export function parseFeedUri(arg: string, overwrite: boolean): [string, FeedOpti
       arg,
     );
   }
-  return [checkTarget(arg), { format, overwrite }];
+  return [checkTarget(arg), feedOptions(format, overwrite)];
+}
+
+function feedOptions(format: FeedFormat, overwrite: boolean): FeedOptions {
+  return overwrite ? { format, overwrite: true } : { format };
 }
 
 function checkTarget(target: string): string {

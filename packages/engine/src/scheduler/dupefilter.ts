@@ -25,7 +25,6 @@ export function fingerprintDupeFilter(options: FingerprintDupeFilterOptions): Du
   const seen = new Set<string>(options.seen);
   const { fingerprint, stats, logger } = options;
   const debug = options.debug ?? false;
-  let logged = false;
   return {
     get size() {
       return seen.size;
@@ -39,14 +38,20 @@ export function fingerprintDupeFilter(options: FingerprintDupeFilterOptions): Du
       seen.add(fp);
       return false;
     },
-    log(request) {
-      stats.inc('dupefilter/filtered');
-      if (debug) {
-        logger.debug(`Filtered duplicate request: ${String(request)}`);
-      } else if (!logged) {
-        logged = true;
-        logger.debug(`Filtered duplicate request: ${String(request)} - no more duplicates will be shown (see dupefilterDebug to show all duplicates)`);
-      }
-    },
+    log: duplicateLogger(stats, logger, debug),
+  };
+}
+
+/** Counts a filtered request and logs the first one (every one with `debug`), as Scrapy's RFPDupeFilter.log. */
+export function duplicateLogger(stats: Stats, logger: Logger, debug: boolean): (request: Request<any>) => void {
+  let logged = false;
+  return (request) => {
+    stats.inc('dupefilter/filtered');
+    if (debug) {
+      logger.debug(`Filtered duplicate request: ${String(request)}`);
+    } else if (!logged) {
+      logged = true;
+      logger.debug(`Filtered duplicate request: ${String(request)} - no more duplicates will be shown (see dupefilterDebug to show all duplicates)`);
+    }
   };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, NotConfigured, type Plugin } from '@crawl/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { feedExports, type FeedsSetting } from '../../src/feeds/index.js';
+import { feedExports, loadFeedStore, type FeedsSetting } from '../../src/feeds/index.js';
 import { fakeCrawler, type FakeCrawler } from '../spidermw/support.js';
 
 let dir: string;
@@ -259,12 +259,22 @@ describe('feedExports: files', () => {
     expect((dirError as Error).message).toContain(join(dir, 'adir'));
   });
 
-  it('rejects remote stores with the package that will provide them, and unknown schemes', async () => {
-    await expect(feedExports({ 's3://bucket/items.jsonl': { format: 'jsonl' } }).open!(fakeCrawler())).rejects.toThrow(
-      's3:// feeds need @crawl/store-s3',
-    );
-    await expect(feedExports({ 'gs://bucket/items.jsonl': { format: 'jsonl' } }).open!(fakeCrawler())).rejects.toThrow('@crawl/store-gcs');
-    await expect(feedExports({ 'ftp://host/items.jsonl': { format: 'jsonl' } }).open!(fakeCrawler())).rejects.toThrow('@crawl/store-ftp');
+  it('names the package a remote scheme needs when it is not installed, and refuses unknown schemes', async () => {
+    const notInstalled = async (): Promise<undefined> => undefined;
+    for (const [uri, pkg] of [
+      ['s3://bucket/items.jsonl', '@crawl/store-s3'],
+      ['gs://bucket/items.jsonl', '@crawl/store-gcs'],
+      ['ftp://user:hunter2@host/items.jsonl', '@crawl/store-ftp'],
+    ] as const) {
+      const scheme = uri.split(':')[0];
+      const plugin = feedExports({ [uri]: { format: 'jsonl' } }, { resolveStore: (u) => loadFeedStore(u, notInstalled) });
+      const error = await failure(plugin.open!(fakeCrawler()));
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain(`${scheme}:// feeds need ${pkg} (pnpm add ${pkg})`);
+      expect((error as Error).message).not.toContain('hunter2');
+    }
+    const wrongExport = await failure(loadFeedStore(new URL('ftp://h/'), async () => ({ other: 1 })));
+    expect((wrongExport as Error).message).toMatch(/@crawl\/store-ftp does not export createFilesStore/);
     await expect(feedExports({ 'gopher://host/items.jsonl': { format: 'jsonl' } }).open!(fakeCrawler())).rejects.toThrow(
       /no feed storage for gopher:\/\//,
     );

@@ -5,22 +5,22 @@ import { resolveFeedOptions } from '../../src/feeds/options.js';
 
 describe('parseFeedUri', () => {
   it('takes the format from the extension', () => {
-    expect(parseFeedUri('items.jsonl', false)).toEqual(['items.jsonl', { format: 'jsonl', overwrite: false }]);
+    expect(parseFeedUri('items.jsonl', false)).toEqual(['items.jsonl', { format: 'jsonl' }]);
     expect(parseFeedUri('out/items.JSON', true)).toEqual(['out/items.JSON', { format: 'json', overwrite: true }]);
-    expect(parseFeedUri('items.csv', false)).toEqual(['items.csv', { format: 'csv', overwrite: false }]);
+    expect(parseFeedUri('items.csv', false)).toEqual(['items.csv', { format: 'csv' }]);
     expect(parseFeedUri('items.jl', false)[1].format).toBe('jsonl');
   });
 
   it('takes the format from a :format suffix, which wins over the extension', () => {
-    expect(parseFeedUri('out.json:json', false)).toEqual(['out.json', { format: 'json', overwrite: false }]);
+    expect(parseFeedUri('out.json:json', false)).toEqual(['out.json', { format: 'json' }]);
     expect(parseFeedUri('out.txt:csv', true)).toEqual(['out.txt', { format: 'csv', overwrite: true }]);
-    expect(parseFeedUri('out:jsonlines', false)).toEqual(['out', { format: 'jsonl', overwrite: false }]);
+    expect(parseFeedUri('out:jsonlines', false)).toEqual(['out', { format: 'jsonl' }]);
   });
 
   it('does not mistake URI and drive colons for a format suffix', () => {
-    expect(parseFeedUri('file:///tmp/items.csv', false)).toEqual(['file:///tmp/items.csv', { format: 'csv', overwrite: false }]);
+    expect(parseFeedUri('file:///tmp/items.csv', false)).toEqual(['file:///tmp/items.csv', { format: 'csv' }]);
     expect(parseFeedUri('C:\\data\\items.jsonl', false)[0]).toBe('C:\\data\\items.jsonl');
-    expect(parseFeedUri('s3://bucket/%(name)s.json', false)).toEqual(['s3://bucket/%(name)s.json', { format: 'json', overwrite: false }]);
+    expect(parseFeedUri('s3://bucket/%(name)s.json', false)).toEqual(['s3://bucket/%(name)s.json', { format: 'json' }]);
   });
 
   it('rejects unknown formats with a ConfigError listing the supported ones', () => {
@@ -57,7 +57,7 @@ describe('renderFeedUri', () => {
 
 describe('feed options', () => {
   it('fills defaults', () => {
-    expect(resolveFeedOptions('a.jsonl', { format: 'jsonl' })).toEqual({ format: 'jsonl', overwrite: false, fields: undefined, indent: undefined });
+    expect(resolveFeedOptions('a.jsonl', { format: 'jsonl' })).toEqual({ format: 'jsonl', overwrite: undefined, fields: undefined, indent: undefined });
   });
 
   it('names the feed and the option at fault', () => {
