@@ -191,6 +191,13 @@ export interface Scheduler extends Plugin {
   /** The next request by priority (higher first; within a priority the backend's order, LIFO by default as in Scrapy), or undefined when empty. */
   next(): Awaitable<Request<any> | undefined>;
   size(): Awaitable<number>;
+  /**
+   * Optional: a request returned by next() has been fully processed (downloaded, its callback or
+   * errback run, its items through the pipelines, the requests it produced enqueued). Backends
+   * that must not lose work (a job directory, a shared frontier with leases) release it here. Not
+   * called for requests abandoned by an abort, which stay pending for a resumed run.
+   */
+  ack?(request: Request<any>): Awaitable<void>;
 }
 
 /** File stores: fs, s3, gcs, ftp. Paths are store-relative and '/'-separated. */

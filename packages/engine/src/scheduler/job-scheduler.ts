@@ -1,4 +1,4 @@
-import type { Request, Scheduler } from '@crawl/core';
+import type { Scheduler } from '@crawl/core';
 
 /** Where a resumed crawl is in the spider's start(): elements already consumed, and whether it ended. */
 export interface StartProgress {
@@ -7,16 +7,10 @@ export interface StartProgress {
 }
 
 /**
- * Optional scheduler hooks the engine calls, for backends that must know when a request is
- * finished (a job directory, a shared frontier with leases). Plain schedulers ignore them.
+ * Optional scheduler hooks of a job directory, beyond core's `ack` (which every backend may
+ * implement): where a resumed crawl is in spider.start(). Plain schedulers ignore them.
  */
 export interface JobScheduler extends Scheduler {
-  /**
-   * A request returned by next() has been fully processed: downloaded, its callback or errback
-   * run, its items through the pipelines and the requests it produced enqueued. Not called for
-   * requests abandoned by an abort, which stay pending for a resumed run.
-   */
-  ack?(request: Request<any>): void | Promise<void>;
   /** One element of spider.start() was processed (its request enqueued); `done` once start() ended. */
   startProgress?(done: boolean): void;
   /** Start elements a previous run of the same job already processed, read in open(). */
