@@ -33,8 +33,6 @@ export class RejectedEntry extends Error {
 }
 
 export interface EncodeHooks {
-  /** The stored name of a callback this scheduler produced itself (a lease wrapper), if it is one. */
-  storedName(fn: (...args: never[]) => unknown): string | null | undefined;
   /** Called once per non-exact match (a bound method or a same-named function). */
   onLooseMatch(fnName: string, methodName: string, url: string): void;
   /** Called with the internal keys left out because they are not plain data. */
@@ -49,8 +47,6 @@ function callbackName(
   hooks: EncodeHooks,
 ): string | null {
   if (fn === undefined) return null;
-  const stored = hooks.storedName(fn);
-  if (stored !== undefined) return stored;
   const found = methods.nameOf(fn);
   if (!found) {
     throw new ConfigError(

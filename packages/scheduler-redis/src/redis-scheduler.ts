@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { ConfigError, Request, type Crawler, type Request as CoreRequest, type Scheduler } from '@crawl/core';
+import { ConfigError, Request, type Callback, type Crawler, type Errback, type Request as CoreRequest, type Scheduler } from '@crawl/core';
 import { decodeRequest, encodeRequest, RejectedEntry, type EncodeHooks } from './codec.js';
 import { connect, redactUrl, type CrawlRedis } from './connection.js';
 import { crawlKeys, type CrawlKeys } from './keys.js';
-import { LeaseTracker } from './lease-tracker.js';
 import { resolveOptions, type RedisSchedulerOptions } from './options.js';
 import { spiderMethods, type SpiderMethods } from './spider-methods.js';
 import { statsMirror } from './stats-mirror.js';
@@ -26,6 +25,8 @@ export interface RedisScheduler extends Scheduler {
   readonly workerId: string;
   /** The Redis keys in use; available after open(). */
   readonly keys: CrawlKeys | undefined;
+  /** Acknowledges the lease of a request returned by next(): it is done and leaves Redis. */
+  ack(request: CoreRequest<any>): Promise<void>;
 }
 
 interface State {
@@ -33,15 +34,17 @@ interface State {
   redis: CrawlRedis;
   keys: CrawlKeys;
   methods: SpiderMethods;
-  tracker: LeaseTracker;
   hooks: EncodeHooks;
   lifo: boolean;
-  parse: ((...args: never[]) => unknown) | undefined;
   timers: NodeJS.Timeout[];
-  unsubscribe: (() => void)[];
   mirror: { push(): Promise<void> };
+  /** Lease ids this worker holds: renewed by the heartbeat, handed back at close. */
+  held: Set<string>;
+  /** The lease of each request next() returned; the engine acks that same object. */
+  leaseOf: WeakMap<CoreRequest<any>, string>;
   pendingAcks: string[];
-  ackScheduled: boolean;
+  /** The script call that will acknowledge pendingAcks, settled once Redis answered. */
+  ackBatch: Promise<void> | undefined;
 }
 
 function chunks<T>(list: T[]): T[][] {
@@ -57,9 +60,10 @@ function message(error: unknown): string {
 /**
  * A Scheduler whose frontier, dupefilter and stats live in Redis, shared by every worker that
  * crawls the same spider name under the same key prefix (scrapy-redis's role), with leases:
- * a request taken by a worker is leased until it has been processed (callback and item
- * pipelines), renewed by a heartbeat while the worker lives, and returned to the frontier when
- * a dead worker's lease expires. Workers close together once the frontier is empty and no
+ * a request taken by a worker is leased until the engine acks it (callback or errback output,
+ * its items' pipelines and the requests it produced done), renewed by a heartbeat while the
+ * worker lives, handed back at once after an abort, and returned to the frontier when a dead
+ * worker's lease expires. Workers close together once the frontier is empty and no
  * lease is out anywhere.
  *
  * Stats: scheduler/enqueued[/redis], scheduler/dequeued[/redis], dupefilter/filtered,
@@ -76,29 +80,29 @@ export function redisScheduler(options: RedisSchedulerOptions = {}): RedisSchedu
     return state;
   };
 
-  const flushAcks = (s: State): void => {
-    s.ackScheduled = false;
+  const flushAcks = async (s: State): Promise<void> => {
+    s.ackBatch = undefined;
     const ids = s.pendingAcks;
-    if (ids.length === 0) return;
     s.pendingAcks = [];
     const k = s.keys;
-    for (const part of chunks(ids)) {
-      s.redis.crawlAck(k.queue, k.requests, k.leases, k.expiries, workerId, ...part).catch((error: unknown) => {
-        s.crawler.logger.warn(`redisScheduler: acknowledging ${part.length} request(s) failed: ${message(error)}; their leases will expire and they will be crawled again`);
-      });
-    }
+    await Promise.all(
+      chunks(ids).map((part) =>
+        s.redis.crawlAck(k.queue, k.requests, k.leases, k.expiries, workerId, ...part).catch((error: unknown) => {
+          s.crawler.logger.warn(`redisScheduler: acknowledging ${part.length} request(s) failed: ${message(error)}; their leases will expire and they will be crawled again`);
+        }),
+      ),
+    );
   };
 
   /** Acks are batched per macrotask: one script call for the requests that finished together. */
-  const queueAck = (s: State, id: string): void => {
+  const queueAck = (s: State, id: string): Promise<void> => {
     s.pendingAcks.push(id);
-    if (s.ackScheduled) return;
-    s.ackScheduled = true;
-    setImmediate(() => flushAcks(s));
+    s.ackBatch ??= new Promise<void>((resolve) => setImmediate(() => resolve(flushAcks(s))));
+    return s.ackBatch;
   };
 
   const renew = async (s: State): Promise<void> => {
-    const ids = s.tracker.ids();
+    const ids = [...s.held];
     for (const part of chunks(ids)) await s.redis.crawlRenew(s.keys.leases, s.keys.expiries, workerId, leaseMs, ...part);
   };
 
@@ -128,18 +132,19 @@ export function redisScheduler(options: RedisSchedulerOptions = {}): RedisSchedu
   };
 
   const take = (s: State, id: string, raw: string): CoreRequest<any> | undefined => {
-    const lease = s.tracker.take(id);
     try {
       if (raw === '') throw new RejectedEntry('no data stored for this id');
       const decoded = decodeRequest(raw, s.methods);
-      let callback;
-      if (decoded.callback !== null) callback = s.tracker.wrapCallback(lease, decoded.callback, s.methods.get(decoded.callback)!);
-      else if (s.parse) callback = s.tracker.wrapCallback(lease, null, s.parse);
-      const errback = decoded.errback === null ? undefined : s.tracker.wrapErrback(lease, decoded.errback, s.methods.get(decoded.errback)!);
-      return decoded.build(callback, errback);
+      // The spider's own methods: a replacement a middleware derives (redirect, retry) stores
+      // them by name again. No callback stored: the engine falls back to spider.parse.
+      const callback = decoded.callback === null ? undefined : (s.methods.get(decoded.callback) as Callback<any>);
+      const errback = decoded.errback === null ? undefined : (s.methods.get(decoded.errback) as Errback<any>);
+      const request = decoded.build(callback, errback);
+      s.held.add(id);
+      s.leaseOf.set(request, id);
+      return request;
     } catch (error) {
       if (!(error instanceof RejectedEntry)) throw error;
-      s.tracker.forget(id);
       s.crawler.stats.inc('scheduler/redis/rejected');
       s.crawler.logger.error(`redisScheduler: refused request ${id} from ${s.keys.requests}: ${error.message}; moved to ${s.keys.rejected}`);
       void s.redis
@@ -174,7 +179,6 @@ export function redisScheduler(options: RedisSchedulerOptions = {}): RedisSchedu
         clearTimeout(timer);
       }
       const methods = spiderMethods(crawler.spider);
-      const parse = methods.get('parse');
       const setting = (crawler.settings as { schedulerQueue?: unknown }).schedulerQueue;
       const order = opts.order ?? (setting === 'fifo' ? 'fifo' : 'lifo');
       const loose = new Set<string>();
@@ -185,15 +189,13 @@ export function redisScheduler(options: RedisSchedulerOptions = {}): RedisSchedu
         keys,
         methods,
         lifo: order === 'lifo',
-        parse,
         timers: [],
-        unsubscribe: [],
         mirror: statsMirror(redis, keys.stats, crawler.stats),
+        held: new Set(),
+        leaseOf: new WeakMap(),
         pendingAcks: [],
-        ackScheduled: false,
-        tracker: new LeaseTracker((id) => queueAck(s, id)),
+        ackBatch: undefined,
         hooks: {
-          storedName: (fn) => s.tracker.storedName(fn),
           onLooseMatch(fnName, methodName, url) {
             if (loose.has(methodName)) return;
             loose.add(methodName);
@@ -209,10 +211,6 @@ export function redisScheduler(options: RedisSchedulerOptions = {}): RedisSchedu
         },
       };
       state = s;
-      const finished = (_item: unknown, ...rest: unknown[]): void => {
-        s.tracker.itemFinished(rest[rest.length - 1] as Parameters<LeaseTracker['itemFinished']>[0]);
-      };
-      s.unsubscribe.push(crawler.events.on('itemScraped', finished), crawler.events.on('itemDropped', finished), crawler.events.on('itemError', finished));
       const heartbeat = setInterval(() => {
         renew(s).catch((error: unknown) => crawler.logger.warn(`redisScheduler: lease heartbeat failed: ${message(error)}`));
       }, Math.max(500, leaseMs / 3));
@@ -232,20 +230,14 @@ export function redisScheduler(options: RedisSchedulerOptions = {}): RedisSchedu
       const s = state;
       if (!s) return;
       for (const t of s.timers) clearInterval(t);
-      for (const off of s.unsubscribe) off();
-      flushAcks(s);
-      const ids = s.tracker.drain();
+      await s.ackBatch;
+      // Leases never acked were not processed (an abort, or requests taken but never crawled):
+      // back to the frontier now rather than after the lease timeout.
+      const ids = [...s.held];
+      s.held.clear();
       const k = s.keys;
       try {
-        if (ids.length > 0) {
-          // After a graceful close everything taken was processed; after an abort it was not,
-          // and goes back to the frontier now rather than after the lease timeout.
-          const aborted = crawler.abortSignal.aborted;
-          for (const part of chunks(ids)) {
-            if (aborted) await s.redis.crawlRelease(k.queue, k.leases, k.expiries, workerId, ...part);
-            else await s.redis.crawlAck(k.queue, k.requests, k.leases, k.expiries, workerId, ...part);
-          }
-        }
+        for (const part of chunks(ids)) await s.redis.crawlRelease(k.queue, k.leases, k.expiries, workerId, ...part);
         await s.mirror.push();
         await s.redis.quit();
       } catch (error) {
@@ -265,8 +257,6 @@ export function redisScheduler(options: RedisSchedulerOptions = {}): RedisSchedu
       }
       const k = s.keys;
       const added = await s.redis.crawlEnqueue(k.queue, k.requests, k.seq, k.dupefilter, fp, request.priority, s.lifo ? '1' : '0', json);
-      const replaced = s.tracker.replacedBeforeCallback(request.callback as never, request.errback as never);
-      if (replaced !== undefined) s.tracker.acknowledge(replaced);
       const { stats } = s.crawler;
       if (added === 0) {
         stats.inc('dupefilter/filtered');
@@ -298,17 +288,28 @@ export function redisScheduler(options: RedisSchedulerOptions = {}): RedisSchedu
     },
 
     /**
-     * Requests in the frontier plus leases out in every worker. The engine asks only when it has
-     * nothing under way, so every request this worker took has been processed by then: its
-     * remaining leases are acknowledged first. While other workers hold leases this is above
-     * zero, and the engine keeps polling next() instead of closing.
+     * The engine acks the very object next() returned, once everything it led to is done; a
+     * replacement a middleware returned (redirect, retry) was enqueued before, so releasing the
+     * original lease loses nothing. Resolves once Redis has dropped the lease.
+     */
+    ack(request) {
+      const s = state;
+      const id = s?.leaseOf.get(request);
+      if (!s || id === undefined) return Promise.resolve();
+      s.leaseOf.delete(request);
+      s.held.delete(id);
+      return queueAck(s, id);
+    },
+
+    /**
+     * Requests in the frontier plus leases out in every worker (this one's included: the engine
+     * acks before it asks). While other workers hold leases this is above zero, and the engine
+     * keeps polling next() instead of closing.
      */
     async size() {
       const s = need();
-      flushAcks(s);
+      await s.ackBatch;
       const k = s.keys;
-      const ids = s.tracker.drain();
-      for (const part of chunks(ids)) await s.redis.crawlAck(k.queue, k.requests, k.leases, k.expiries, workerId, ...part);
       const [queued, leased, requeued] = await s.redis.crawlSize(k.queue, k.leases, k.expiries, REQUEUE_LIMIT);
       countRequeued(s, Number(requeued));
       const total = Number(queued) + Number(leased);

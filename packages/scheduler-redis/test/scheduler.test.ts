@@ -1,10 +1,11 @@
 import { once } from 'node:events';
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
-import { ConfigError, Request, createResponse, type Crawler } from '@crawl/core';
-import { fakeCrawler } from '@crawl/testing';
+import { ConfigError, Request, createResponse, type Crawler as CoreCrawler, type Response } from '@crawl/core';
+import { Crawler } from '@crawl/engine';
+import { fakeCrawler, fakeDownloadHandler } from '@crawl/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { redisScheduler, type RedisScheduler } from '../src/index.js';
+import { crawlKeys, redisScheduler, type RedisScheduler } from '../src/index.js';
 import { keyPrefixes, REDIS_URL, redisAvailable } from './redis-env.js';
 
 const available = await redisAvailable();
@@ -28,7 +29,7 @@ function makeSpider(calls: string[] = []) {
 
 describe.skipIf(!available)('redisScheduler', () => {
   let redis: Redis;
-  const open: { scheduler: RedisScheduler; crawler: Crawler }[] = [];
+  const open: { scheduler: RedisScheduler; crawler: CoreCrawler }[] = [];
   beforeAll(() => {
     redis = new Redis(REDIS_URL);
   });
@@ -143,29 +144,136 @@ describe.skipIf(!available)('redisScheduler', () => {
     expect(await b.scheduler.size()).toBe(1);
     expect(await b.scheduler.next()).toBeUndefined();
     await new Promise((r) => setTimeout(r, 1000));
-    expect((await b.scheduler.next())?.url).toBe('http://a.test/1');
+    const taken = await b.scheduler.next();
+    expect(taken?.url).toBe('http://a.test/1');
     expect(b.crawler.stats.get('scheduler/redis/requeued')).toBe(1);
-    // b holds it now: a still sees work, until b is idle (size() acknowledges b's leases).
+    // b holds it now: a still sees work until b's engine acks it.
     expect(await a.scheduler.size()).toBe(1);
-    expect(await b.scheduler.size()).toBe(0);
+    expect(await b.scheduler.size()).toBe(1);
+    await b.scheduler.ack(taken!);
     expect(await a.scheduler.size()).toBe(0);
+    expect(await b.scheduler.size()).toBe(0);
   });
 
-  it('acknowledges a request once its callback output and items are done', async () => {
+  it('acknowledges exactly the lease of the request the engine acks', async () => {
     const spider = makeSpider();
-    const { scheduler, crawler } = await worker(prefixes.next(), spider);
-    await scheduler.enqueue(new Request('http://a.test/d', { callback: spider.parseDetail, cbKwargs: { id: 1 } }));
-    const got = (await scheduler.next())!;
+    const { scheduler } = await worker(prefixes.next(), spider);
     const keys = scheduler.keys!;
-    expect(await redis.hlen(keys.leases)).toBe(1);
-    const response = createResponse(got.url, { status: 200, body: 'x', request: got });
-    for await (const _ of got.callback!.call(spider, response, got.cbKwargs) as AsyncIterable<unknown>) void _;
-    await new Promise((r) => setTimeout(r, 50));
-    expect(await redis.hlen(keys.leases)).toBe(1);
-    crawler.events.emit('itemScraped', { ok: true }, response);
-    await new Promise((r) => setTimeout(r, 50));
+    await scheduler.enqueue(new Request('http://a.test/1', { callback: spider.parseDetail }));
+    await scheduler.enqueue(new Request('http://a.test/2', { callback: spider.parseDetail }));
+    const first = (await scheduler.next())!;
+    const second = (await scheduler.next())!;
+    expect(await redis.hlen(keys.leases)).toBe(2);
+    // A request that did not come from next() (or a copy of one) releases nothing.
+    await scheduler.ack(new Request(first.url, { callback: spider.parseDetail }));
+    await scheduler.ack(first.replace({}));
+    expect(await redis.hlen(keys.leases)).toBe(2);
+    await scheduler.ack(first);
+    expect(await redis.hkeys(keys.leases)).toHaveLength(1);
+    expect(await redis.hlen(keys.requests)).toBe(1);
+    await scheduler.ack(first);
+    await scheduler.ack(second);
     expect(await redis.hlen(keys.leases)).toBe(0);
     expect(await redis.hlen(keys.requests)).toBe(0);
+    expect(await scheduler.size()).toBe(0);
+  });
+
+  it('releases the original lease when its replacement (a redirect) is stored and the original acked', async () => {
+    const spider = makeSpider();
+    const { scheduler } = await worker(prefixes.next(), spider);
+    const keys = scheduler.keys!;
+    await scheduler.enqueue(new Request('http://a.test/old', { callback: spider.parseDetail, errback: spider.onError }));
+    const original = (await scheduler.next())!;
+    expect(await scheduler.enqueue(original.replace({ url: 'http://a.test/new' }))).toBe(true);
+    expect(await redis.hlen(keys.leases)).toBe(1);
+    await scheduler.ack(original);
+    expect(await redis.hlen(keys.leases)).toBe(0);
+    const replacement = (await scheduler.next())!;
+    expect(replacement.url).toBe('http://a.test/new');
+    expect(replacement.callback).toBe(spider.parseDetail);
+    expect(replacement.errback).toBe(spider.onError);
+  });
+
+  it('hands leases never acked back to the frontier at close (an abort)', async () => {
+    const { scheduler, crawler } = await worker(prefixes.next());
+    const keys = scheduler.keys!;
+    await scheduler.enqueue(new Request('http://a.test/1'));
+    await scheduler.enqueue(new Request('http://a.test/2'));
+    const done = (await scheduler.next())!;
+    await scheduler.next();
+    await scheduler.ack(done);
+    crawler.abortController.abort();
+    await scheduler.close?.(crawler, 'shutdown');
+    open.splice(0);
+    expect(await redis.hlen(keys.leases)).toBe(0);
+    expect(await redis.zcard(keys.queue)).toBe(1);
+    expect(await redis.hlen(keys.requests)).toBe(1);
+  });
+
+  it('renews the leases it still holds while the worker lives', async () => {
+    const { scheduler } = await worker(prefixes.next(), makeSpider(), { leaseSeconds: 1.5 });
+    const keys = scheduler.keys!;
+    await scheduler.enqueue(new Request('http://a.test/1'));
+    await scheduler.enqueue(new Request('http://a.test/2'));
+    const acked = (await scheduler.next())!;
+    const held = (await scheduler.next())!;
+    await scheduler.ack(acked);
+    const [id] = await redis.hkeys(keys.leases);
+    const before = Number(await redis.zscore(keys.expiries, id!));
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(Number(await redis.zscore(keys.expiries, id!))).toBeGreaterThan(before);
+    // Beyond the original expiry, still held by this worker: not handed to anyone else.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await scheduler.size()).toBe(1);
+    expect(await scheduler.next()).toBeUndefined();
+    await scheduler.ack(held);
+    expect(await scheduler.size()).toBe(0);
+  });
+
+  it('takes part in a real crawl: every lease acked, redirects included, nothing left in Redis', async () => {
+    const prefix = prefixes.next();
+    const seen: string[] = [];
+    const spider = {
+      name: 'engine',
+      *start() {
+        yield new Request('http://a.test/', { callback: spider.parse });
+      },
+      parse(response: Response) {
+        seen.push(response.url);
+        if (response.url === 'http://a.test/') return [new Request('http://a.test/moved', { callback: spider.parse }), { url: response.url }];
+        return [{ url: response.url }];
+      },
+    };
+    const scheduler = redisScheduler({ keyPrefix: prefix, statsInterval: 0 });
+    const acked: string[] = [];
+    const ack = scheduler.ack.bind(scheduler);
+    scheduler.ack = (request) => {
+      acked.push(request.url);
+      return ack(request);
+    };
+    const items: unknown[] = [];
+    const { reason } = await new Crawler(spider, {
+      scheduler,
+      downloadHandlers: [fakeDownloadHandler({}, { fallback: { status: 200, body: '<html></html>', headers: { 'content-type': 'text/html' } } })],
+      downloaderMiddlewares: [
+        {
+          name: 'redirect-like',
+          order: 600,
+          processRequest: (request) => (request.url === 'http://a.test/moved' ? request.replace({ url: 'http://a.test/target' }) : undefined),
+        },
+      ],
+      itemPipelines: [{ name: 'collect', processItem: (item) => (items.push(item), item) }],
+      settings: { logLevel: 'error', logStatsInterval: 0 },
+    }).crawl();
+    expect(reason).toBe('finished');
+    expect(seen.sort()).toEqual(['http://a.test/', 'http://a.test/target']);
+    expect(items).toHaveLength(2);
+    // The engine acks the request next() returned, the replaced one included.
+    expect(acked.sort()).toEqual(['http://a.test/', 'http://a.test/moved', 'http://a.test/target']);
+    const keys = crawlKeys(prefix, 'engine', undefined);
+    expect(await redis.hlen(keys.leases)).toBe(0);
+    expect(await redis.hlen(keys.requests)).toBe(0);
+    expect(await redis.zcard(keys.queue)).toBe(0);
   });
 
   it('reads start URLs pushed to the start-URLs list', async () => {
