@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
-import { ConfigError, type CacheStorage, type Logger } from '@crawl/core';
+import { cacheRecordTimestamp, ConfigError, decodeCacheRecord, encodeCacheRecord, type CacheStorage, type Logger } from '@crawl/core';
 import { ClassicLevel } from 'classic-level';
 import { resolveLevelOptions, type LevelCacheStorageOptions } from './options.js';
-import { decodeRecord, encodeRecord, recordTimestamp } from './record.js';
 
 type Db = ClassicLevel<string, Uint8Array>;
 
@@ -57,8 +56,8 @@ export function levelCacheStorage(options?: LevelCacheStorageOptions): CacheStor
       const record = await database().get(prefix + key);
       if (record === undefined) return undefined;
       try {
-        if (opts.expirationSecs > 0 && opts.expirationSecs < Date.now() / 1000 - recordTimestamp(record)) return undefined;
-        return decodeRecord(record, request);
+        if (opts.expirationSecs > 0 && opts.expirationSecs < Date.now() / 1000 - cacheRecordTimestamp(record)) return undefined;
+        return decodeCacheRecord(record, request);
       } catch (error) {
         logger?.warn(`Ignoring unreadable LevelDB cache record ${prefix + key}: ${describe(error)}`, { url: request.url });
         return undefined;
@@ -66,7 +65,7 @@ export function levelCacheStorage(options?: LevelCacheStorageOptions): CacheStor
     },
 
     async store(_request, response, key) {
-      await database().put(prefix + key, encodeRecord(response, Date.now() / 1000));
+      await database().put(prefix + key, encodeCacheRecord(response, Date.now() / 1000));
     },
   };
 }

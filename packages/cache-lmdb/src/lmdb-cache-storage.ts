@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
-import { ConfigError, type CacheStorage, type Logger } from '@crawl/core';
+import { cacheRecordTimestamp, ConfigError, decodeCacheRecord, encodeCacheRecord, type CacheStorage, type Logger } from '@crawl/core';
 import { open, type RootDatabase } from 'lmdb';
 import { assertLmdbEnvironment } from './check-environment.js';
 import { resolveLmdbOptions, type LmdbCacheStorageOptions } from './options.js';
-import { decodeRecord, encodeRecord, recordTimestamp } from './record.js';
 
 /**
  * An HTTP-cache storage in one LMDB environment (the role Scrapy's DbmCacheStorage plays), keyed
@@ -48,8 +47,8 @@ export function lmdbCacheStorage(options?: LmdbCacheStorageOptions): CacheStorag
       const record = database().get(prefix + key);
       if (record === undefined) return undefined;
       try {
-        if (opts.expirationSecs > 0 && opts.expirationSecs < Date.now() / 1000 - recordTimestamp(record)) return undefined;
-        return decodeRecord(record, request);
+        if (opts.expirationSecs > 0 && opts.expirationSecs < Date.now() / 1000 - cacheRecordTimestamp(record)) return undefined;
+        return decodeCacheRecord(record, request);
       } catch (error) {
         logger?.warn(`Ignoring unreadable LMDB cache record ${prefix + key}: ${error instanceof Error ? error.message : String(error)}`, { url: request.url });
         return undefined;
@@ -57,7 +56,7 @@ export function lmdbCacheStorage(options?: LmdbCacheStorageOptions): CacheStorag
     },
 
     async store(_request, response, key) {
-      await database().put(prefix + key, encodeRecord(response, Date.now() / 1000));
+      await database().put(prefix + key, encodeCacheRecord(response, Date.now() / 1000));
     },
   };
 }

@@ -25,3 +25,4 @@ export { isRequest, isResponse } from './guards.js';
 export type * from './types.js';
 export { REFERRER_POLICY_NAMES, isReferrerPolicyName, parseReferrerPolicy, referrerFor, type ReferrerPolicyName } from './referrer-policy.js';
 export { importPlugin } from './import-plugin.js';
+export { encodeCacheRecord, decodeCacheRecord, cacheRecordTimestamp, type CacheRecordHead } from './cache-record.js';

@@ -1,7 +1,9 @@
-import { createResponse, Headers, type Request, type Response } from '@crawl/core';
+import { Headers } from './headers.js';
+import type { Request } from './request.js';
+import type { Response } from './response.js';
+import { createResponse } from './response-types.js';
 
-// The same record format as @crawl/cache-leveldb's src/record.ts (the two packages share no
-// code: each depends on @crawl/core alone). Keep them in step.
+// The byte format key-value cache storages (LMDB, LevelDB, a third party's) keep responses in.
 
 /** What a cached response's JSON part holds. */
 export interface CacheRecordHead {
@@ -21,7 +23,7 @@ const PREFIX = 12; // f64 timestamp + u32 JSON length
  * The body stays raw (no base64), and the timestamp comes first so an expired record is
  * recognised without decoding the rest.
  */
-export function encodeRecord(response: Response, timestamp: number): Buffer {
+export function encodeCacheRecord(response: Response, timestamp: number): Buffer {
   const head: CacheRecordHead = { v: FORMAT, status: response.status, url: response.url, headers: [...response.headers] };
   const json = Buffer.from(JSON.stringify(head), 'utf8');
   const out = Buffer.allocUnsafe(PREFIX + json.length + response.body.byteLength);
@@ -33,13 +35,13 @@ export function encodeRecord(response: Response, timestamp: number): Buffer {
 }
 
 /** Seconds since the epoch when the record was stored. */
-export function recordTimestamp(record: Uint8Array): number {
+export function cacheRecordTimestamp(record: Uint8Array): number {
   if (record.byteLength < PREFIX) throw new TypeError(`cache record too short (${record.byteLength} bytes)`);
   return Buffer.from(record.buffer, record.byteOffset, record.byteLength).readDoubleBE(0);
 }
 
 /** Rebuilds the response (the right Response subclass, tied to `request`). Throws TypeError on a damaged record. */
-export function decodeRecord(record: Uint8Array, request: Request<any>): Response {
+export function decodeCacheRecord(record: Uint8Array, request: Request<any>): Response {
   const buf = Buffer.from(record.buffer, record.byteOffset, record.byteLength);
   if (buf.length < PREFIX) throw new TypeError(`cache record too short (${buf.length} bytes)`);
   const length = buf.readUInt32BE(8);
