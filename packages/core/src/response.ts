@@ -1,6 +1,6 @@
 import type { CheerioAPI } from 'cheerio/slim';
 import { decodeBody } from './encoding.js';
-import { NotSupported, SelectorError } from './errors.js';
+import { InvalidUrlError, NotSupported, SelectorError } from './errors.js';
 import { isUnfollowable, linkOf } from './follow.js';
 import { Headers, type HeadersInit } from './headers.js';
 import { Request, type RequestMeta, type RequestOptions } from './request.js';
@@ -89,7 +89,13 @@ export class Response {
 
   /** Resolves a URL against this response's URL (and <base href> for HTML). */
   urljoin(url: string | URL): string {
-    return new URL(String(url), this.baseUrl()).href;
+    const base = this.baseUrl();
+    try {
+      return new URL(String(url), base).href;
+    } catch (error) {
+      // WHATWG URL throws a bare TypeError; callers (and errbacks, and stats) need the typed error.
+      throw new InvalidUrlError(String(url), `cannot be resolved against ${base}`, { cause: error });
+    }
   }
 
   protected baseUrl(): string {

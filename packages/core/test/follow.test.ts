@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createResponse, Request, SelectorError } from '../src/index.js';
+import { createResponse, InvalidUrlError, Request, SelectorError } from '../src/index.js';
 
 const body = `<html><head><base href="http://cdn.test/root/"></head><body>
 <a href=" page-1.html\n">one</a>
@@ -48,3 +48,12 @@ describe('follow() and followAll()', () => {
   });
 });
 
+
+describe('unresolvable URLs', () => {
+  it('urljoin() and follow() throw InvalidUrlError naming the URL, not a bare TypeError', () => {
+    const r = page();
+    expect(() => r.urljoin('http://[bad')).toThrow(InvalidUrlError);
+    // The page has a <base href>: the base named is that one.
+    expect(() => r.follow('http://[bad')).toThrow(/Invalid request URL "http:\/\/\[bad": cannot be resolved against http:\/\/cdn\.test\/root\//);
+  });
+});
