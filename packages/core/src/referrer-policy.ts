@@ -23,9 +23,34 @@ const LOCAL_SCHEMES: ReadonlySet<string> = new Set(['about', 'blob', 'data', 'fi
 /** 'scrapy-default' also keeps storage URLs private: a page read from a bucket or disk. */
 const SCRAPY_DEFAULT_NO_REFERRER_SCHEMES: ReadonlySet<string> = new Set([...LOCAL_SCHEMES, 'file', 's3', 'gs']);
 
-interface ParsedUrl {
-  readonly url: URL;
+/**
+ * A URL for the policies, parsed once. A page yields many requests: its own URL is parsed and
+ * stripped once (see `parse`), and each target's URL is only parsed when a policy compares origins.
+ */
+class ParsedUrl {
+  readonly href: string;
   readonly scheme: string;
+  #url: URL | undefined;
+  readonly #stripped = new Map<ReadonlySet<string>, string | undefined>();
+
+  constructor(href: string, url?: URL) {
+    this.href = href;
+    this.#url = url;
+    this.scheme = url ? url.protocol.slice(0, -1) : href.slice(0, href.indexOf(':')).toLowerCase();
+  }
+
+  get url(): URL {
+    this.#url ??= new URL(this.href);
+    return this.#url;
+  }
+
+  /** Memo of strip() per no-referrer scheme set. */
+  stripped(noReferrerSchemes: ReadonlySet<string>, compute: () => string | undefined): string | undefined {
+    if (this.#stripped.has(noReferrerSchemes)) return this.#stripped.get(noReferrerSchemes);
+    const value = compute();
+    this.#stripped.set(noReferrerSchemes, value);
+    return value;
+  }
 }
 
 type PolicyFn = (from: ParsedUrl, to: ParsedUrl) => string | undefined;
@@ -39,11 +64,13 @@ const originOf = (u: ParsedUrl): string => `${u.url.protocol}//${u.url.host}`;
 function strip(u: ParsedUrl, originOnly: boolean, noReferrerSchemes: ReadonlySet<string>): string | undefined {
   if (noReferrerSchemes.has(u.scheme)) return undefined;
   if (originOnly) return `${originOf(u)}/`;
-  const copy = new URL(u.url.href);
-  copy.username = '';
-  copy.password = '';
-  copy.hash = '';
-  return copy.href;
+  return u.stripped(noReferrerSchemes, () => {
+    const copy = new URL(u.url.href);
+    copy.username = '';
+    copy.password = '';
+    copy.hash = '';
+    return copy.href;
+  });
 }
 
 const stripped = (u: ParsedUrl): string | undefined => strip(u, false, LOCAL_SCHEMES);
@@ -87,13 +114,22 @@ export function parseReferrerPolicy(value: string): ReferrerPolicyName | undefin
   return undefined;
 }
 
+// The page a run of requests comes from: the last one parsed is kept (one entry, no growth).
+let lastFrom: ParsedUrl | undefined;
+
 function parse(url: string): ParsedUrl | undefined {
+  if (lastFrom !== undefined && lastFrom.href === url) return lastFrom;
   try {
-    const u = new URL(url);
-    return { url: u, scheme: u.protocol.slice(0, -1) };
+    lastFrom = new ParsedUrl(url, new URL(url));
+    return lastFrom;
   } catch {
     return undefined;
   }
+}
+
+/** Request URLs come from Request objects, already valid: parse lazily, only if a policy needs the origin. */
+function parseTarget(url: string): ParsedUrl | undefined {
+  return url.includes(':') ? new ParsedUrl(url) : undefined;
 }
 
 /** The Referer value a request to `requestUrl` gets from a page at `responseUrl`, or undefined for none. */
@@ -101,7 +137,12 @@ export function referrerFor(policy: ReferrerPolicyName, responseUrl: string, req
   const fn = POLICIES.get(policy);
   if (fn === undefined) return undefined;
   const from = parse(responseUrl);
-  const to = parse(requestUrl);
+  const to = parseTarget(requestUrl);
   if (from === undefined || to === undefined) return undefined;
-  return fn(from, to);
+  try {
+    return fn(from, to);
+  } catch {
+    // A target that only looked like a URL (its origin was needed and it does not parse).
+    return undefined;
+  }
 }
