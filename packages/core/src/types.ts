@@ -267,6 +267,17 @@ export interface Spider<I = unknown> {
   /** Start requests; defaults to GET each of startUrls with parse as callback and dontFilter. */
   start?(): Iterable<Request<any> | I> | AsyncIterable<Request<any> | I>;
   parse(response: Response, cbKwargs: Record<string, unknown>): SpiderOutput<I>;
+  /**
+   * Spider middlewares this spider brings (Scrapy's custom_settings SPIDER_MIDDLEWARES), added to
+   * the crawler's own and ordered with them by `order`.
+   */
+  readonly spiderMiddlewares?: readonly SpiderMiddleware[];
+  /**
+   * Called once when the crawl starts, after the plugins opened and before the start requests are
+   * read: the place to read settings or keep the crawler. A throw fails the crawl start, as a
+   * plugin's open() does (NotConfigured is not special here).
+   */
+  open?(crawler: Crawler): Awaitable<void>;
   /** Called once the spider has closed. */
   closed?(reason: CloseReason): Awaitable<void>;
 }

@@ -40,6 +40,7 @@ import { defaultSpiderMiddlewares, offsiteDownloaderMiddleware } from './spiderm
 import { startRequests } from './start-requests.js';
 import { MemoryStats } from './stats.js';
 import { errorMessage } from './util/safe-emit.js';
+import { isThenable } from './util/thenable.js';
 
 export interface CrawlerOptions {
   /** Project settings (over DEFAULT_SETTINGS, under the spider's own settings). */
@@ -205,6 +206,15 @@ export class Crawler implements CoreCrawler {
       throw new ConfigError('The scheduler disabled itself (NotConfigured); a crawl needs a scheduler');
     }
 
+    try {
+      const r = this.spider.open?.(this);
+      if (isThenable(r)) await r;
+    } catch (error) {
+      logger.error(`Error in spider ${this.spider.name}.open(): ${errorMessage(error)}`, { error });
+      await closePlugins(opened.all, this, 'open_failed', logger);
+      throw error;
+    }
+
     this.#downloader.use(new DownloaderMiddlewareChain(downloaderMws.plugins, this), handlers.plugins);
     const start = resumeStart(startRequests(this.spider, logger), (scheduler as JobScheduler).resumedStart?.());
     const engine = new Engine(this, scheduler, this.#downloader, start);
@@ -258,16 +268,32 @@ export class Crawler implements CoreCrawler {
 
   #allPlugins(): unknown[] {
     const o = this.#options;
-    return [o.scheduler, ...(o.downloadHandlers ?? []), ...(o.downloaderMiddlewares ?? []), ...(o.spiderMiddlewares ?? []), ...(o.itemPipelines ?? []), ...(o.extensions ?? [])].filter(
+    return [
+      o.scheduler,
+      ...(o.downloadHandlers ?? []),
+      ...(o.downloaderMiddlewares ?? []),
+      ...(o.spiderMiddlewares ?? []),
+      ...this.#spiderOwnMiddlewares(),
+      ...(o.itemPipelines ?? []),
+      ...(o.extensions ?? []),
+    ].filter(
       (p) => p !== undefined,
     );
+  }
+
+  /** spider.spiderMiddlewares, checked to be an array (each one is validated with the others). */
+  #spiderOwnMiddlewares(): readonly SpiderMiddleware[] {
+    const own: unknown = this.spider.spiderMiddlewares;
+    if (own === undefined) return [];
+    if (!Array.isArray(own)) throw new ConfigError(`Spider ${this.spider.name} spiderMiddlewares must be an array of spider middlewares, got ${own === null ? 'null' : typeof own}`);
+    return own as readonly SpiderMiddleware[];
   }
 
   /** Plugins in open order: scheduler, handlers, downloader mws, spider mws, pipelines, extensions. */
   #pluginGroups(settings: CrawlSettings): PluginGroup[] {
     const o = this.#options;
     const downloaderMws = [...(o.builtinDownloaderMiddlewares === false ? [] : [offsiteDownloaderMiddleware()]), ...(o.downloaderMiddlewares ?? [])];
-    const spiderMws = [...(o.builtinSpiderMiddlewares === false ? [] : defaultSpiderMiddlewares()), ...(o.spiderMiddlewares ?? [])];
+    const spiderMws = [...(o.builtinSpiderMiddlewares === false ? [] : defaultSpiderMiddlewares()), ...(o.spiderMiddlewares ?? []), ...this.#spiderOwnMiddlewares()];
     const extensions: Plugin[] = [logStats(), closeSpider()];
     if (settings.jobDir !== '') extensions.push(spiderState(settings.jobDir));
     if (Object.keys(settings.feeds).length > 0) extensions.push(feedExports(settings.feeds));

@@ -1,7 +1,8 @@
 import './meta.js';
 
 export { Crawler, crawl, type CrawlerOptions, type CrawlResult } from './crawler.js';
-export { DEFAULT_SETTINGS } from './settings.js';
+export { DEFAULT_SETTINGS, CALLBACK_OUTPUT_MODES } from './settings.js';
+export { DISCARDED_OUTPUT_STAT } from './scraper.js';
 export { resolveSettings, SettingsRegistry } from './settings-resolve.js';
 export { memoryScheduler, PriorityQueue, fingerprintDupeFilter, diskScheduler, DISK_SCHEDULER_DEFAULTS } from './scheduler/index.js';
 export type { DiskScheduler, DiskSchedulerOptions, JobScheduler, StartProgress } from './scheduler/index.js';

@@ -8,6 +8,8 @@ declare module '@crawl/core' {
     handleHttpstatusAll?: boolean;
     /** Referrer policy for requests made from this request's response (referer middleware). */
     referrerPolicy?: string;
+    /** Overrides settings.callbackOutput for this request's callback/errback output. */
+    callbackOutput?: 'stream' | 'atomic';
   }
 }
 

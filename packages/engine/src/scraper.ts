@@ -31,6 +31,9 @@ export interface ScraperHost {
   readonly aborted: boolean;
 }
 
+/** Elements an atomic-mode callback/errback yielded before it threw, discarded unprocessed. */
+export const DISCARDED_OUTPUT_STAT = 'spider_exceptions/discarded_output_count';
+
 /** Scrapy's minimum size accounted per response in process (MIN_RESPONSE_SIZE). */
 const MIN_RESPONSE_SIZE = 1024;
 
@@ -40,7 +43,7 @@ const MIN_RESPONSE_SIZE = 1024;
  *
  * Stats: spider_exceptions/count, spider_exceptions/<ErrorName>, item_scraped_count,
  * item_dropped_count, item_dropped_reasons_count/<ErrorName>, item_error_count,
- * item_error_reasons_count/<ErrorName>.
+ * item_error_reasons_count/<ErrorName>, spider_exceptions/discarded_output_count (atomic mode).
  */
 export class Scraper {
   /** Bytes of responses being processed (compared with scraperSlotMaxActiveSize). */
@@ -50,6 +53,7 @@ export class Scraper {
   readonly #pipelines: readonly ItemPipeline<any, any>[];
   readonly #concurrentItems: number;
   readonly #debug: boolean;
+  readonly #callbackOutput: 'stream' | 'atomic';
 
   constructor(host: ScraperHost, chain: SpiderMiddlewareChain, pipelines: readonly ItemPipeline<any, any>[]) {
     this.#host = host;
@@ -57,6 +61,7 @@ export class Scraper {
     this.#pipelines = pipelines;
     this.#concurrentItems = host.crawler.settings.concurrentItems;
     this.#debug = host.crawler.settings.logLevel === 'debug';
+    this.#callbackOutput = host.crawler.settings.callbackOutput;
   }
 
   /** Runs a downloaded response through processSpiderInput and the request's callback. */
@@ -176,18 +181,48 @@ export class Scraper {
     await safeEmitAsync(crawler.events, crawler.logger, 'itemScraped', current, response);
   }
 
-  /** Consumes callback/errback output; items still in the pipelines are awaited even if iteration throws. */
+  /**
+   * Consumes callback/errback output; items still in the pipelines are awaited even if iteration throws.
+   * In atomic mode the elements are held back until the output finished without throwing, so a
+   * callback that fails half-way (and is retried) never exports part of its output.
+   */
   async #consume(output: unknown, request: Request<any>, response: Response | undefined, source: string): Promise<void> {
     const limiter = new ItemLimiter(this.#concurrentItems);
     let failure: { error: unknown } | undefined;
-    try {
-      await forEachOutput(output, (element) => this.#handleElement(element, request, response, source, limiter));
-    } catch (error) {
-      failure = { error };
+    if (this.#outputMode(request) === 'atomic') {
+      const buffered: unknown[] = [];
+      try {
+        await forEachOutput(output, (element) => {
+          buffered.push(element);
+        });
+      } catch (error) {
+        if (buffered.length > 0) this.#host.crawler.stats.inc(DISCARDED_OUTPUT_STAT, buffered.length);
+        throw error;
+      }
+      for (const element of buffered) {
+        const r = this.#handleElement(element, request, response, source, limiter);
+        if (isThenable(r)) await r;
+      }
+    } else {
+      try {
+        await forEachOutput(output, (element) => this.#handleElement(element, request, response, source, limiter));
+      } catch (error) {
+        failure = { error };
+      }
     }
     const drained = limiter.drain();
     if (drained) await drained;
     if (failure) throw failure.error;
+  }
+
+  /** meta.callbackOutput, else the setting; a bad meta value is reported and the setting used. */
+  #outputMode(request: Request<any>): 'stream' | 'atomic' {
+    const mode: unknown = request.meta.callbackOutput;
+    if (mode === undefined) return this.#callbackOutput;
+    if (mode === 'stream' || mode === 'atomic') return mode;
+    const error = new ConfigError(`Invalid meta.callbackOutput ${JSON.stringify(mode)} on ${String(request)} (expected 'stream' or 'atomic'); using the callbackOutput setting ('${this.#callbackOutput}')`);
+    this.#host.crawler.logger.error(error.message, { error });
+    return this.#callbackOutput;
   }
 
   #handleElement(element: unknown, request: Request<any> | undefined, response: Response | undefined, source: string, limiter: ItemLimiter): void | Promise<void> {

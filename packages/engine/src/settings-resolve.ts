@@ -1,6 +1,6 @@
 import { ConfigError, type CrawlSettings } from '@crawl/core';
 import { FEED_FORMATS } from './feeds/options.js';
-import { DEFAULT_SETTINGS } from './settings.js';
+import { CALLBACK_OUTPUT_MODES, DEFAULT_SETTINGS } from './settings.js';
 import { REFERRER_POLICY_NAMES } from '@crawl/core';
 
 type Check = (value: unknown) => string | undefined;
@@ -65,6 +65,7 @@ const CHECKS: Record<keyof CrawlSettings, Check> = {
   urlLengthLimit: num(0, { integer: true }),
   feeds,
   scraperSlotMaxActiveSize: num(1, { integer: true }),
+  callbackOutput: oneOf(CALLBACK_OUTPUT_MODES),
   jobDir: (v) => (typeof v === 'string' ? undefined : "a string (a folder path, or '' for no job directory)"),
 };
 

@@ -28,8 +28,17 @@ declare module '@crawl/core' {
     scraperSlotMaxActiveSize: number;
     /** Folder that keeps a pausable job (pending requests, seen fingerprints, spider.state); '' = none. */
     jobDir: string;
+    /**
+     * 'stream' (Scrapy's behaviour): each element a callback/errback yields is processed at once, so
+     * items yielded before a throw are exported. 'atomic': elements are buffered and processed only
+     * once the callback finished without throwing; on a throw they are all discarded.
+     */
+    callbackOutput: 'stream' | 'atomic';
   }
 }
+
+/** Values of settings.callbackOutput and meta.callbackOutput. */
+export const CALLBACK_OUTPUT_MODES = Object.freeze(['stream', 'atomic'] as const);
 
 /** Scrapy's defaults, camelCased. Times are seconds, sizes bytes. */
 export const DEFAULT_SETTINGS: Readonly<CrawlSettings> = Object.freeze({
@@ -63,4 +72,5 @@ export const DEFAULT_SETTINGS: Readonly<CrawlSettings> = Object.freeze({
   feeds: Object.freeze({}),
   scraperSlotMaxActiveSize: 5000000,
   jobDir: '',
+  callbackOutput: 'stream',
 } satisfies CrawlSettings) as Readonly<CrawlSettings>;

@@ -24,7 +24,7 @@ export function toRegExp(where: string, key: string, value: unknown): RegExp {
 }
 
 /** Spider fields every spider factory passes through to the engine. */
-export const SPIDER_KEYS: readonly string[] = ['name', 'allowedDomains', 'startUrls', 'settings', 'start', 'closed', 'schema'];
+export const SPIDER_KEYS: readonly string[] = ['name', 'allowedDomains', 'startUrls', 'settings', 'start', 'closed', 'schema', 'open', 'spiderMiddlewares'];
 
 export function checkName(where: string, name: unknown): void {
   if (typeof name !== 'string' || name === '') throw new ConfigError(`${where}: option name must be a non-empty string`);

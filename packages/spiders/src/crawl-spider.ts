@@ -39,7 +39,7 @@ function linkKey(link: Link): string {
  */
 export function crawlSpider(options: CrawlSpiderOptions): CrawlSpider {
   checkKeys(WHERE, options, KEYS);
-  const base = baseFields(WHERE, options);
+  const base = baseFields(WHERE, options, { hasSchema: (options.rules ?? []).some((r) => (r as Partial<Rule<any>> | null)?.schema !== undefined) });
   checkFunction(WHERE, 'parseStartUrl', options.parseStartUrl);
   checkFunction(WHERE, 'processResults', options.processResults);
   const rules = [...(options.rules ?? [])];

@@ -41,6 +41,10 @@ function providerOf(crawler: Crawler): SchemaProvider | undefined {
  * are counted, the issues logged as a warning and `itemDropped` emitted with a ValidationError.
  */
 export function itemSchemas(options: ItemSchemasOptions = {}): SpiderMiddleware {
+  return createItemSchemas(options, undefined);
+}
+
+function createItemSchemas(options: ItemSchemasOptions, deferTo: WeakSet<Crawler> | undefined): SpiderMiddleware {
   checkKeys(WHERE, options, KEYS);
   const { schema, callbacks, order = ITEM_SCHEMAS_DEFAULTS.order } = options;
   if (schema !== undefined && !isStandardSchema(schema)) throw new ConfigError(`${WHERE}: option schema must be a Standard Schema (an object with ~standard.validate)`);
@@ -54,6 +58,28 @@ export function itemSchemas(options: ItemSchemasOptions = {}): SpiderMiddleware 
   }
   let provider: SchemaProvider | undefined;
   let defaultCallback: unknown;
+  return {
+    name: '@crawl/spiders:item-schemas',
+    order,
+    open(crawler: Crawler): void {
+      provider = providerOf(crawler);
+      defaultCallback = crawler.spider.parse;
+      // An itemSchemas() the user wired takes over from the one the spider brings (it also applies
+      // the spider's schemas): one validation per item, so a transforming schema never sees its own output.
+      if (deferTo === undefined) {
+        for (const mw of crawler.spider.spiderMiddlewares ?? []) (mw as Partial<SpiderOwned>)[SPIDER_OWNED]?.add(crawler);
+      }
+    },
+    processSpiderOutput(result: unknown, response: Response | undefined, crawler: Crawler): unknown {
+      if (deferTo?.has(crawler)) return result;
+      if (typeof result !== 'object' || result === null || isRequest(result)) return result;
+      const s = schemaFor(response);
+      if (s === undefined) return result;
+      const validated = s['~standard'].validate(result);
+      if (validated instanceof Promise) return validated.then((r) => settle(result, r, response, crawler));
+      return settle(result, validated, response, crawler);
+    },
+  };
 
   function schemaFor(response: Response | undefined): StandardSchemaV1 | undefined {
     if (byCallback.size > 0 && response?.request !== undefined) {
@@ -78,21 +104,21 @@ export function itemSchemas(options: ItemSchemasOptions = {}): SpiderMiddleware 
       },
     );
   }
+}
 
-  return {
-    name: '@crawl/spiders:item-schemas',
-    order,
-    open(crawler: Crawler): void {
-      provider = providerOf(crawler);
-      defaultCallback = crawler.spider.parse;
-    },
-    processSpiderOutput(result: unknown, response: Response | undefined, crawler: Crawler): unknown {
-      if (typeof result !== 'object' || result === null || isRequest(result)) return result;
-      const s = schemaFor(response);
-      if (s === undefined) return result;
-      const validated = s['~standard'].validate(result);
-      if (validated instanceof Promise) return validated.then((r) => settle(result, r, response, crawler));
-      return settle(result, validated, response, crawler);
-    },
-  };
+const SPIDER_OWNED = Symbol('@crawl/spiders:spider-owned item schemas');
+
+/** The crawlers in which a user-wired itemSchemas() does the work of this spider-owned one. */
+interface SpiderOwned {
+  readonly [SPIDER_OWNED]: WeakSet<Crawler>;
+}
+
+/**
+ * The itemSchemas() a spider of this package brings through `spider.spiderMiddlewares` when it has
+ * a schema, so its `schema` options work without wiring. It stands aside in a crawl whose own
+ * spider middlewares include an itemSchemas().
+ */
+export function spiderItemSchemas(): SpiderMiddleware {
+  const deferTo = new WeakSet<Crawler>();
+  return Object.assign(createItemSchemas({}, deferTo), { [SPIDER_OWNED]: deferTo });
 }

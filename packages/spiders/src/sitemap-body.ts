@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { NotSupported, ResponseTooLargeError, XmlResponse, type Response } from '@crawl/core';
 
-/** Core's default downloadMaxSize (1 GiB), used when neither meta nor the spider sets one. */
+/** Core's default downloadMaxSize (1 GiB), for a spider no crawler opened (callbacks called directly). */
 const DEFAULT_MAX_SIZE = 1024 * 1024 * 1024;
 // Buffers cannot exceed this; a "no limit" gunzip is still bounded by it.
 const BUFFER_LIMIT = 2 ** 31 - 1;

@@ -25,7 +25,8 @@ export interface SitemapSpiderOptions extends SpiderBaseOptions {
   allowCrossHost?: boolean | undefined;
   /**
    * Bytes a gzip sitemap may decompress to (Scrapy's spider attribute download_maxsize).
-   * Default: the request's meta.downloadMaxSize, else this spider's settings.downloadMaxSize, else 1 GiB.
+   * Default: the request's meta.downloadMaxSize, else the crawl's settings.downloadMaxSize (read in
+   * open(); it includes this spider's settings).
    */
   downloadMaxSize?: number | undefined;
   /** The default callback of sitemapRules (Scrapy's parse). */
@@ -51,7 +52,13 @@ const KEYS = new Set([...SPIDER_KEYS, 'sitemapUrls', 'sitemapRules', 'sitemapFol
  */
 export function sitemapSpider(options: SitemapSpiderOptions): SitemapSpider {
   checkKeys(WHERE, options, KEYS);
-  const base = baseFields(WHERE, options);
+  // The project's downloadMaxSize (which includes this spider's settings), read when the crawl opens.
+  let settingsMaxSize: number | undefined;
+  const base = baseFields(WHERE, options, {
+    open(crawler) {
+      settingsMaxSize = crawler.settings.downloadMaxSize;
+    },
+  });
   checkFunction(WHERE, 'sitemapFilter', options.sitemapFilter);
   checkFunction(WHERE, 'parse', options.parse);
   const sitemapUrls = options.sitemapUrls;
@@ -109,7 +116,8 @@ export function sitemapSpider(options: SitemapSpiderOptions): SitemapSpider {
       }
       return;
     }
-    const maxSize = (response.request?.meta.downloadMaxSize as number | undefined) ?? maxSizeOption ?? (base['settings'] as { downloadMaxSize?: number } | undefined)?.downloadMaxSize;
+    const maxSize =
+      (response.request?.meta.downloadMaxSize as number | undefined) ?? maxSizeOption ?? settingsMaxSize ?? (options.settings as { downloadMaxSize?: number } | undefined)?.downloadMaxSize;
     const { body, xml } = sitemapBody(response, maxSize);
     // A gunzipped body has no Content-Type of its own: its encoding comes from BOM or XML declaration.
     const reader = new SitemapReader(responseTextChunks(response, body, xml ? response.headers.get('content-type') : undefined));

@@ -87,10 +87,64 @@ describe('itemSchemas() spider middleware', () => {
     expect(res.items).toEqual([{ title: 'About', extra: 1, checked: true }]);
   });
 
+  it("a spider's schema options work without wiring itemSchemas(): the spider brings it", async () => {
+    const spider = csvFeedSpider({ name: 'products-auto', startUrls: [`${server.url}/products.csv`], schema: productSchema(), parseRow: (_r, row) => row });
+    expect(spider.spiderMiddlewares?.map((m) => m.name)).toEqual(['@crawl/spiders:item-schemas']);
+    const { items, stats } = await run(spider);
+    expect(items).toEqual([
+      { name: 'Lamp', price: 12.5 },
+      { name: 'Desk', price: 99 },
+    ]);
+    expect(stats['item_dropped_reasons_count/ValidationError']).toBe(2);
+
+    const parseProduct = (response: Response) => ({ name: response.css('h1::text').get() ?? '', price: response.css('span::text').get() });
+    const rulesOnly = crawlSpider({
+      name: 'rules-auto',
+      startUrls: [`${server.url}/`],
+      rules: [rule({ linkExtractor: linkExtractor({ allow: '/p/' }), callback: parseProduct, schema: productSchema() })],
+    });
+    const res = await run(rulesOnly);
+    expect(res.items).toEqual([{ name: 'Lamp', price: 12 }]);
+    expect(res.stats['item_dropped_reasons_count/ValidationError']).toBe(1);
+
+    expect(crawlSpider({ name: 'no-schema', rules: [] }).spiderMiddlewares).toBeUndefined();
+  });
+
+  it('with itemSchemas() also wired by the user, each item is validated once (the user one takes over)', async () => {
+    let calls = 0;
+    const counting: StandardSchemaV1 = {
+      '~standard': {
+        version: 1,
+        vendor: 't',
+        validate: (v) => {
+          calls++;
+          // A transform that would fail on its own output: validating twice drops every item.
+          const row = v as { price?: unknown };
+          return typeof row.price === 'string' ? { value: { ...(v as object), price: Number(row.price) } } : { issues: [{ message: 'price must be a string' }] };
+        },
+      },
+    };
+    const mine: unknown[] = [];
+    const spider = csvFeedSpider({
+      name: 'products-both',
+      startUrls: [`${server.url}/products.csv`],
+      schema: counting,
+      parseRow: (_r, row) => row,
+      spiderMiddlewares: [{ name: 'mine', order: 500, processSpiderOutput: (r) => (mine.push(r), r) }],
+    });
+    const { items, stats } = await run(spider, { spiderMiddlewares: [itemSchemas()] });
+    expect(items).toHaveLength(4);
+    expect(calls).toBe(4);
+    expect(stats['item_dropped_count']).toBeUndefined();
+    expect(mine).toHaveLength(5);
+  });
+
   it('validates options', () => {
     expect(() => itemSchemas({ schema: {} as never })).toThrow(ConfigError);
     expect(() => itemSchemas({ shema: productSchema() } as never)).toThrow(/shema/);
     expect(() => itemSchemas({ callbacks: [[() => undefined, {} as never]] })).toThrow(/Standard Schema/);
     expect(() => csvFeedSpider({ name: 'x', parseRow: () => undefined, schema: { validate: () => ({}) } as never })).toThrow(/schema/);
+    expect(() => csvFeedSpider({ name: 'x', parseRow: () => undefined, spiderMiddlewares: {} as never })).toThrow(/spiderMiddlewares must be an array/);
+    expect(() => csvFeedSpider({ name: 'x', parseRow: () => undefined, open: 'no' as never })).toThrow(/open/);
   });
 });

@@ -140,6 +140,25 @@ describe('sitemapSpider()', () => {
     expect(calls).toEqual(['/product/bomb']);
   });
 
+  it("reads the crawl's downloadMaxSize setting in open() when the spider has no option; the user's open() runs after", async () => {
+    server.resetStats();
+    const calls: string[] = [];
+    const opened: number[] = [];
+    const spider = sitemapSpider({
+      name: 'bomb-settings',
+      sitemapUrls: [`${A}/bomb.xml.gz`],
+      parse: (r: Response) => void calls.push(r.url),
+      open: (crawler) => void opened.push(crawler.settings.downloadMaxSize),
+    });
+    const { stats } = await run(spider, { settings: { downloadMaxSize: 1024 * 1024 } });
+    expect(calls).toEqual([]);
+    expect(stats['spider_exceptions/ResponseTooLargeError']).toBe(1);
+    expect(opened).toEqual([1024 * 1024]);
+    // The same spider object in a crawl with a larger project limit reads the sitemap.
+    await run(spider, { settings: { downloadMaxSize: 64 * 1024 * 1024 } });
+    expect(calls.map((u) => new URL(u).pathname)).toEqual(['/product/bomb']);
+  });
+
   it('does not resolve external entities nor expand DTD entities (XXE, billion laughs)', async () => {
     server.resetStats();
     const urls: string[] = [];
