@@ -8,7 +8,7 @@ import { isTag, type AnyNode, type Element } from 'domhandler';
 import { ConfigError, FormNotFoundError } from './errors.js';
 import { stripHtml5Whitespace } from './follow.js';
 import type { FormRequest, FormRequestOptions } from './form-request.js';
-import type { RequestOptions } from './request.js';
+import type { CbKwargsOption, RequestBaseOptions, RequestOptionsArg } from './request.js';
 import type { Response } from './response.js';
 import { parseMarkup } from './selector.js';
 import { evaluateXPath } from './xpath.js';
@@ -20,7 +20,7 @@ export type FromResponseFormData =
   | Readonly<Record<string, FieldValue | readonly FieldValue[] | null>>
   | Iterable<readonly [string, FieldValue | readonly FieldValue[] | null]>;
 
-export interface FromResponseOptions<K extends object = Record<string, unknown>> extends Omit<RequestOptions<K>, 'body'> {
+export interface FromResponseFields {
   /** Use the form whose `name` attribute is this (falls back to `formnumber` when absent, as in Scrapy). */
   formname?: string;
   /** Use the form whose `id` attribute is this (falls back to `formnumber` when absent, as in Scrapy). */
@@ -42,6 +42,11 @@ export interface FromResponseOptions<K extends object = Record<string, unknown>>
   /** Encoding of the submitted fields; default: the response's encoding, as browsers and Scrapy do. */
   formEncoding?: string;
 }
+
+export type FromResponseOptions<K extends object = Record<string, unknown>> = Omit<RequestBaseOptions<K>, 'body'> & CbKwargsOption<K> & FromResponseFields;
+
+/** fromResponse()'s options argument: optional unless the cbKwargs are required. */
+export type FromResponseArg<K extends object> = RequestOptionsArg<FromResponseOptions<K>, K>;
 
 const FORM_OPTIONS = ['formname', 'formid', 'formxpath', 'formcss', 'formnumber', 'formdata', 'clickdata', 'dontClick', 'url', 'formEncoding'];
 const REQUEST_OPTIONS = ['method', 'headers', 'meta', 'cbKwargs', 'callback', 'errback', 'priority', 'dontFilter', 'flags', 'cookies', 'internal'];
@@ -250,7 +255,8 @@ export function formRequestFromResponse<K extends object>(
   for (const key of Object.keys(options)) {
     if (!ALLOWED.has(key)) throw new ConfigError(`FormRequest.fromResponse(): unknown option ${JSON.stringify(key)} (allowed: ${[...ALLOWED].join(', ')})`);
   }
-  const { formname: _n, formid: _i, formxpath: _x, formcss: _c, formnumber: _f, formdata, clickdata, dontClick, url, formEncoding, method, ...requestOptions } = options;
+  const { formname: _n, formid: _i, formxpath: _x, formcss: _c, formnumber: _f, formdata, clickdata, dontClick, url, formEncoding, method, ...requestOptions } =
+    options as FromResponseFields & Omit<RequestBaseOptions<K>, 'body'>;
   const $ = documentFor(response);
   const form = findForm($, response, options);
 
@@ -284,5 +290,5 @@ export function formRequestFromResponse<K extends object>(
     method: finalMethod,
     ...(pairs.length > 0 ? { formdata: pairs } : {}),
     ...(encoding !== undefined ? { formEncoding: encoding } : {}),
-  } as FormRequestOptions<K>);
+  } as unknown as FormRequestOptions<K>);
 }

@@ -1,8 +1,8 @@
 import { encodeText } from './encode-text.js';
 import { ConfigError } from './errors.js';
-import { formRequestFromResponse, type FromResponseOptions } from './form-from-response.js';
+import { formRequestFromResponse, type FromResponseArg, type FromResponseOptions } from './form-from-response.js';
 import { quotePlus } from './python-url.js';
-import { Request, type RequestOptions } from './request.js';
+import { Request, type ReplaceChanges, type RequestOptions, type RequestOptionsArg } from './request.js';
 import type { Response } from './response.js';
 
 export type FormData =
@@ -33,21 +33,24 @@ export function encodeFormData(data: FormData, encoding?: string): string {
     .join('&');
 }
 
-export interface FormRequestOptions<K extends object> extends RequestOptions<K> {
+export interface FormRequestFields {
   formdata?: FormData;
   /** Encoding of the form fields (default UTF-8); fromResponse() uses the page's. */
   formEncoding?: string;
 }
+
+export type FormRequestOptions<K extends object = Record<string, unknown>> = RequestOptions<K> & FormRequestFields;
 
 /**
  * A request carrying form fields: url-encoded into the body (POST by default), or into the
  * query string when the method is GET. Repeated keys are kept.
  */
 export class FormRequest<K extends object = Record<string, unknown>> extends Request<K> {
-  constructor(url: string, options: FormRequestOptions<K> = {}) {
-    const { formdata, formEncoding, ...rest } = options;
+  constructor(url: string, ...[options = {} as FormRequestOptions<K>]: RequestOptionsArg<FormRequestOptions<K>, K>) {
+    // Generic K leaves the options' cbKwargs conditional unresolved here; the public signature checked it.
+    const { formdata, formEncoding, ...rest } = options as FormRequestFields & RequestOptions;
     if (formdata === undefined) {
-      super(url, rest);
+      super(url, rest as RequestOptions<K>);
       return;
     }
     const encoded = encodeFormData(formdata, formEncoding);
@@ -55,9 +58,9 @@ export class FormRequest<K extends object = Record<string, unknown>> extends Req
     if (method === 'GET') {
       const u = new URL(url);
       u.search = u.search ? `${u.search.slice(1)}&${encoded}` : encoded;
-      super(u.href, { ...rest, method });
+      super(u.href, { ...rest, method } as RequestOptions<K>);
     } else {
-      super(url, { ...rest, method, body: encoded });
+      super(url, { ...rest, method, body: encoded } as RequestOptions<K>);
       this.headers.setDefault('Content-Type', 'application/x-www-form-urlencoded');
     }
   }
@@ -68,7 +71,10 @@ export class FormRequest<K extends object = Record<string, unknown>> extends Req
    * them (a `null` value removes a field), sent to the form's action with its method. Throws
    * FormNotFoundError naming what was looked for when the form is not there.
    */
-  static fromResponse<K extends object = Record<string, unknown>>(response: Response, options: FromResponseOptions<K> = {}): FormRequest<K> {
+  static fromResponse<K extends object = Record<string, unknown>>(
+    response: Response,
+    ...[options = {} as FromResponseOptions<K>]: FromResponseArg<K>
+  ): FormRequest<K> {
     return formRequestFromResponse(this as new (url: string, options: FormRequestOptions<K>) => FormRequest<K>, response, options);
   }
 }
@@ -120,7 +126,7 @@ export function dumpsJson(data: unknown, options: JsonDumpsOptions = {}): string
   );
 }
 
-export interface JsonRequestOptions<K extends object> extends RequestOptions<K> {
+export interface JsonRequestFields {
   /**
    * Serialised into the body (keys sorted, like Scrapy); the method becomes POST unless given.
    * Ignored when `body` is given. `undefined` means no data (Python's None); `null` is sent as JSON null.
@@ -130,24 +136,26 @@ export interface JsonRequestOptions<K extends object> extends RequestOptions<K> 
   dumpsOptions?: JsonDumpsOptions;
 }
 
+export type JsonRequestOptions<K extends object = Record<string, unknown>> = RequestOptions<K> & JsonRequestFields;
+
 /** A request with a JSON body and JSON Accept/Content-Type headers (Scrapy's JsonRequest). */
 export class JsonRequest<K extends object = Record<string, unknown>> extends Request<K> {
   /** The serialisation options, kept by replace() and copy() for `replace({ data })`. */
   readonly dumpsOptions: Readonly<JsonDumpsOptions>;
 
-  constructor(url: string, options: JsonRequestOptions<K> = {}) {
-    const { data, dumpsOptions, ...rest } = options;
+  constructor(url: string, ...[options = {} as JsonRequestOptions<K>]: RequestOptionsArg<JsonRequestOptions<K>, K>) {
+    const { data, dumpsOptions, ...rest } = options as JsonRequestFields & RequestOptions;
     const dumps = checkDumpsOptions(dumpsOptions);
     // As in Scrapy: `body` wins over `data`, and only a body made from data defaults to POST.
     const fromData = data !== undefined && rest.body === undefined;
-    super(url, fromData ? { ...rest, body: dumpsJson(data, dumps), method: rest.method ?? 'POST' } : rest);
+    super(url, (fromData ? { ...rest, body: dumpsJson(data, dumps), method: rest.method ?? 'POST' } : rest) as RequestOptions<K>);
     this.dumpsOptions = dumps;
     this.headers.setDefault('Content-Type', 'application/json');
     this.headers.setDefault('Accept', 'application/json, text/javascript, */*; q=0.01');
   }
 
   /** Scrapy's JsonRequest.replace: `data` re-serialised with this request's dumpsOptions (or the new ones) unless `body` is given. */
-  override replace<K2 extends object = K>(changes: Partial<JsonRequestOptions<K2>> & { url?: string } = {}): Request<K2> {
+  override replace<K2 extends object = K>(changes: ReplaceChanges<K2> & JsonRequestFields = {}): Request<K2> {
     const { data, ...rest } = changes;
     if (data === undefined || rest.body !== undefined) return super.replace<K2>(rest);
     const dumps = rest.dumpsOptions !== undefined ? checkDumpsOptions(rest.dumpsOptions) : this.dumpsOptions;
@@ -156,6 +164,6 @@ export class JsonRequest<K extends object = Record<string, unknown>> extends Req
 
   protected override rebuild<K2 extends object>(url: string, init: RequestOptions<K2>, changes: Readonly<Record<string, unknown>>): Request<K2> {
     const dumpsOptions = (changes['dumpsOptions'] as JsonDumpsOptions | undefined) ?? this.dumpsOptions;
-    return new (this.constructor as new (url: string, options: JsonRequestOptions<K2>) => Request<K2>)(url, { ...init, dumpsOptions });
+    return new (this.constructor as new (url: string, options: JsonRequestOptions<K2>) => Request<K2>)(url, { ...init, dumpsOptions } as JsonRequestOptions<K2>);
   }
 }

@@ -6,11 +6,15 @@ export {
   type RequestMeta,
   type RequestInternal,
   type RequestOptions,
+  type RequestBaseOptions,
+  type CbKwargsOption,
+  type RequestOptionsArg,
+  type ReplaceChanges,
   type RequestMethod,
   type CookieInput,
 } from './request.js';
-export { FormRequest, JsonRequest, encodeFormData, type FormData, type FormRequestOptions, type JsonRequestOptions, type JsonDumpsOptions } from './form-request.js';
-export type { FromResponseOptions, FromResponseFormData } from './form-from-response.js';
+export { FormRequest, JsonRequest, encodeFormData, type FormData, type FormRequestOptions, type FormRequestFields, type JsonRequestOptions, type JsonRequestFields, type JsonDumpsOptions } from './form-request.js';
+export type { FromResponseOptions, FromResponseFields, FromResponseFormData } from './form-from-response.js';
 export { encodeText } from './encode-text.js';
 export { Response, TextResponse, HtmlResponse, XmlResponse, type ResponseInit, type FollowOptions, type FollowTarget } from './response.js';
 export { createResponse, responseClassFor, responseClassForMime, responseClassFromBody, type ResponseClass } from './response-types.js';

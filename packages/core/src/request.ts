@@ -43,13 +43,13 @@ export type CookieInput =
   | Readonly<Record<string, string>>
   | readonly { name: string; value: string; domain?: string; path?: string; secure?: boolean }[];
 
-export interface RequestOptions<K extends object = Record<string, unknown>> {
+/** Every Request option but `cbKwargs`, whose optionality depends on the callback (see RequestOptions). */
+export interface RequestBaseOptions<K extends object = Record<string, unknown>> {
   method?: RequestMethod;
   headers?: HeadersInit;
   /** A string body is sent as UTF-8. */
   body?: string | Uint8Array;
   meta?: RequestMeta & Record<string, unknown>;
-  cbKwargs?: K;
   callback?: Callback<K> | undefined;
   errback?: Errback<K> | undefined;
   priority?: number;
@@ -58,6 +58,25 @@ export interface RequestOptions<K extends object = Record<string, unknown>> {
   cookies?: CookieInput | undefined;
   internal?: RequestInternal & Record<string, unknown>;
 }
+
+/**
+ * `cbKwargs` is required exactly when the callback's second parameter has required keys, so a
+ * request whose callback needs `{ category }` cannot be built without it; callbacks that take no
+ * cbKwargs, or optional ones only, need none.
+ */
+export type CbKwargsOption<K extends object> = {} extends K ? { cbKwargs?: K | undefined } : { cbKwargs: K };
+
+export type RequestOptions<K extends object = Record<string, unknown>> = RequestBaseOptions<K> & CbKwargsOption<K>;
+
+/**
+ * What `replace()` takes: any option and the URL. cbKwargs stay optional, as the request's own are
+ * kept; the signature does not depend on the request's K so that a `Request<A> | Request<B>` can
+ * still be replaced.
+ */
+export type ReplaceChanges<K extends object = Record<string, unknown>> = Partial<RequestBaseOptions<K>> & { url?: string; cbKwargs?: K | undefined };
+
+/** The options argument: optional unless the cbKwargs are required. */
+export type RequestOptionsArg<O, K extends object> = {} extends K ? [options?: O] : [options: O];
 
 const EMPTY_BODY = new Uint8Array(0);
 const encoder = new TextEncoder();
@@ -101,7 +120,7 @@ export class Request<K extends object = Record<string, unknown>> {
   readonly internal: RequestInternal & Record<string, unknown>;
   readonly #parsed: URL;
 
-  constructor(url: string, options: RequestOptions<K> = {}) {
+  constructor(url: string, ...[options = {} as RequestOptions<K>]: RequestOptionsArg<RequestOptions<K>, K>) {
     this.#parsed = parseRequestUrl(url);
     this.url = this.#parsed.href;
     const method = options.method ?? 'GET';
@@ -113,7 +132,8 @@ export class Request<K extends object = Record<string, unknown>> {
     const body = options.body;
     this.body = body === undefined ? EMPTY_BODY : typeof body === 'string' ? encoder.encode(body) : body;
     this.meta = options.meta ? { ...options.meta } : {};
-    this.cbKwargs = (options.cbKwargs ? { ...options.cbKwargs } : {}) as K;
+    const cbKwargs = (options as { cbKwargs?: K | undefined }).cbKwargs;
+    this.cbKwargs = (cbKwargs ? { ...cbKwargs } : {}) as K;
     if (options.callback !== undefined && typeof options.callback !== 'function') {
       throw new TypeError(`Request callback must be a function, got ${typeof options.callback} (${this.url})`);
     }
@@ -153,8 +173,8 @@ export class Request<K extends object = Record<string, unknown>> {
   }
 
   /** A copy with some fields changed (Scrapy's `replace`). Headers, meta, cbKwargs and internal state are copied, not shared. */
-  replace<K2 extends object = K>(changes: Partial<RequestOptions<K2>> & { url?: string } = {}): Request<K2> {
-    const init: RequestOptions<K2> = {
+  replace<K2 extends object = K>(changes: ReplaceChanges<K2> = {}): Request<K2> {
+    const init = {
       method: changes.method ?? this.method,
       headers: changes.headers ?? this.headers,
       body: changes.body ?? this.body,
@@ -167,7 +187,7 @@ export class Request<K extends object = Record<string, unknown>> {
       flags: changes.flags ?? this.flags,
       cookies: 'cookies' in changes ? changes.cookies : this.cookies,
       internal: changes.internal ?? this.internal,
-    };
+    } as RequestOptions<K2>;
     return this.rebuild(changes.url ?? this.url, init, changes);
   }
 
@@ -181,7 +201,7 @@ export class Request<K extends object = Record<string, unknown>> {
    * (JsonRequest's dumpsOptions) override this to carry them over.
    */
   protected rebuild<K2 extends object>(url: string, init: RequestOptions<K2>, _changes: Readonly<Record<string, unknown>>): Request<K2> {
-    const Ctor = this.constructor as new (url: string, options: RequestOptions<K2>) => Request<K2>;
+    const Ctor = this.constructor as new (url: string, options?: RequestOptions<K2>) => Request<K2>;
     return new Ctor(url, init);
   }
 

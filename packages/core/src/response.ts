@@ -3,7 +3,7 @@ import { decodeBody } from './encoding.js';
 import { InvalidUrlError, NotSupported, SelectorError } from './errors.js';
 import { isUnfollowable, linkOf } from './follow.js';
 import { Headers, type HeadersInit } from './headers.js';
-import { Request, type RequestMeta, type RequestOptions } from './request.js';
+import { Request, type RequestMeta, type RequestOptions, type RequestOptionsArg } from './request.js';
 import { parseMarkup, SelectorList } from './selector.js';
 import type { XPathOptions } from './xpath.js';
 
@@ -109,8 +109,8 @@ export class Response {
    * a `mailto:` or `javascript:` target still gives a Request (the downloader then fails it with
    * UnsupportedSchemeError); followAll() is the one that skips them.
    */
-  follow<K extends object = Record<string, unknown>>(target: FollowTarget, options: FollowOptions<K> = {}): Request<K> {
-    return new Request<K>(this.#resolveTarget(target), options);
+  follow<K extends object = Record<string, unknown>>(target: FollowTarget, ...options: RequestOptionsArg<FollowOptions<K>, K>): Request<K> {
+    return new Request<K>(this.#resolveTarget(target), ...options);
   }
 
   /**
@@ -120,13 +120,14 @@ export class Response {
    */
   followAll<K extends object = Record<string, unknown>>(
     targets: Iterable<FollowTarget> | { css: string } | { xpath: string },
-    options: FollowOptions<K> = {},
+    ...[options = {} as FollowOptions<K>]: RequestOptionsArg<FollowOptions<K>, K>
   ): Request<K>[] {
     let list: Iterable<FollowTarget>;
     if ('css' in targets && typeof targets.css === 'string') list = this.css(targets.css);
     else if ('xpath' in targets && typeof targets.xpath === 'string') list = this.xpath(targets.xpath);
     else list = targets as Iterable<FollowTarget>;
     const out: Request<K>[] = [];
+    const args = [options] as RequestOptionsArg<FollowOptions<K>, K>;
     for (const target of list) {
       const links: string[] = [];
       if (target instanceof SelectorList) {
@@ -137,7 +138,7 @@ export class Response {
       } else links.push(String(target));
       for (const link of links) {
         if (isUnfollowable(link)) continue;
-        out.push(new Request<K>(this.urljoin(link), options));
+        out.push(new Request<K>(this.urljoin(link), ...args));
       }
     }
     return out;
