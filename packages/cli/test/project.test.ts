@@ -151,6 +151,35 @@ function require_request() { return Request; }
   });
 });
 
+describe('a new user on the demo site', () => {
+  it('startproject, then genspider for the loopback demo shop, then crawl it', async () => {
+    const siteDir = join(packagesDir, '../examples/demo/site');
+    const shop = await startTestServer({
+      fallback: (req, res) => {
+        const path = new URL(req.url ?? '/', 'http://x').pathname;
+        const file = join(siteDir, path.endsWith('/') ? `${path}index.html` : path);
+        if (!file.startsWith(siteDir) || !existsSync(file)) return void res.writeHead(404).end('not found');
+        res.writeHead(200, { 'Content-Type': file.endsWith('.html') ? 'text/html; charset=utf-8' : 'application/octet-stream' }).end(readFileSync(file));
+      },
+    });
+    const dir = join(mkdtempSync(join(tmpdir(), 'crawl-newuser-')), 'bookshop');
+    try {
+      expect(await runCli(['startproject', 'bookshop', dir], captureIO())).toBe(0);
+      linkCrawlPackages(dir); // what `npm install` gives the project
+      await inDir(dir, async () => {
+        expect(await runCli(['genspider', 'books', `${shop.url}/index.html`], captureIO())).toBe(0);
+        const io = captureIO();
+        expect(await runCli(['crawl', 'books', '-O', 'books.jsonl', '--nolog'], io)).toBe(0);
+        const items = readFileSync(join(dir, 'books.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { url: string; title: string });
+        expect(items).toEqual([{ url: `${shop.url}/index.html`, title: 'Home | Demo Books' }]);
+      });
+    } finally {
+      await shop.close();
+      rmSync(dirname(dir), { recursive: true, force: true });
+    }
+  });
+});
+
 describe('shell and bench', () => {
   it('shell fetches a page and evaluates selectors', async () => {
     const io = captureIO();
