@@ -11,6 +11,7 @@ import {
   type Spider,
 } from '@crawl/core';
 import { EventBus, MemoryStats, resolveSettings, SettingsRegistry } from '@crawl/engine';
+import { recordingLogger } from './recording-logger.js';
 
 export interface LogEntry {
   readonly level: 'debug' | 'info' | 'warn' | 'error';
@@ -61,10 +62,7 @@ class FakeSlot implements DownloaderSlot {
  */
 export function fakeCrawler(options: FakeCrawlerOptions = {}): FakeCrawler {
   const logs: LogEntry[] = [];
-  const log = (level: LogEntry['level']) => (message: string, fields?: Record<string, unknown>) => {
-    logs.push({ level, message, fields });
-  };
-  const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  const logger: Logger = recordingLogger(logs);
   const registry = new SettingsRegistry();
   if (options.settingDefaults) registry.register(options.settingDefaults, 'the plugin under test');
   const settings = options.settingDefaults ? registry.resolve(options.settings ?? {}) : resolveSettings(options.settings ?? {});

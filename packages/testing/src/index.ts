@@ -5,3 +5,5 @@ export { testScheduler, type SchedulerSuiteOptions } from './scheduler-suite.js'
 export { testFilesStore, type FilesStoreSuiteOptions } from './files-store-suite.js';
 export { testCacheStorage } from './cache-storage-suite.js';
 export { testDownloaderMiddleware } from './downloader-middleware-suite.js';
+export { loopbackCrawlerWith, type LookupFunction } from './loopback-crawler.js';
+export { recordingLogger } from './recording-logger.js';

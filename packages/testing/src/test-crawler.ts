@@ -1,6 +1,7 @@
 import type { CloseReason, CrawlSettings, DownloaderMiddleware, ItemPipeline, Request, Spider, SpiderMiddleware, StatValue } from '@crawl/core';
 import { Crawler, consoleLogger } from '@crawl/engine';
 import { fakeDownloadHandler, type FakeRoute } from './fake-handler.js';
+import { recordingLogger } from './recording-logger.js';
 import type { LogEntry } from './fake-crawler.js';
 
 export interface TestCrawlerOptions {
@@ -45,12 +46,7 @@ export async function testCrawler(options: TestCrawlerOptions = {}): Promise<Tes
     builtinSpiderMiddlewares: options.builtinSpiderMiddlewares ?? true,
     itemPipelines: options.itemPipelines ?? [],
     settings: { logStatsInterval: 0, ...options.settings },
-    logger: {
-      debug: (message, fields) => void logs.push({ level: 'debug', message, fields }),
-      info: (message, fields) => void logs.push({ level: 'info', message, fields }),
-      warn: (message, fields) => void logs.push({ level: 'warn', message, fields }),
-      error: (message, fields) => void logs.push({ level: 'error', message, fields }),
-    },
+    logger: recordingLogger(logs),
   });
   crawler.events.on('itemScraped', (item) => void items.push(item));
   const { reason, stats } = await crawler.crawl();
