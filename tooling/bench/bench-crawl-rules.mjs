@@ -2,11 +2,10 @@
 //   node bench-crawl-rules.mjs BASE_URL CONCURRENCY OUT_JSONL
 // Same site, plugins, settings, items and RESULT line as bench-crawl.mjs, so the two compare
 // the cost of rule-based link following against followAll().
-import { defaultPlugins } from '@crawl/cli';
 import { Request } from '@crawl/core';
-import { Crawler } from '@crawl/engine';
 import { linkExtractor } from '@crawl/link-extractor';
 import { crawlSpider, rule } from '@crawl/spiders';
+import { crawlAndReport } from './crawl-and-report.mjs';
 
 const [base, concArg, outFile] = process.argv.slice(2);
 const concurrency = Number(concArg);
@@ -35,28 +34,4 @@ const spider = crawlSpider({
   rules: [rule({ linkExtractor: linkExtractor({ denyExtensions: [] }), callback: parseItem, follow: true })],
 });
 
-const crawler = new Crawler(spider, {
-  ...defaultPlugins(),
-  settings: {
-    concurrentRequests: concurrency,
-    concurrentRequestsPerDomain: concurrency,
-    logLevel: 'error',
-    robotstxtObey: false,
-    logStatsInterval: 0,
-    feeds: { [outFile]: { format: 'jsonl', overwrite: true } },
-  },
-});
-const { stats } = await crawler.crawl();
-const seconds = (performance.now() - t0) / 1000;
-const pages = stats['response_received_count'] ?? 0;
-console.log(
-  `RESULT ${JSON.stringify({
-    anchor: 'crawl-rules',
-    concurrency,
-    pages,
-    items: stats['item_scraped_count'] ?? 0,
-    errors: stats['log_count/ERROR'] ?? 0,
-    seconds: +seconds.toFixed(3),
-    pagesPerSec: +(pages / seconds).toFixed(1),
-  })}`,
-);
+await crawlAndReport({ anchor: 'crawl-rules', spider, concurrency, outFile, startedAt: () => t0 });

@@ -2,9 +2,8 @@
 //   node bench-crawl.mjs BASE_URL CONCURRENCY OUT_JSONL
 // Written the way a user writes a spider: css selectors, followAll, the CLI's default plugins,
 // a jsonl feed. Crawls the whole site from BASE_URL, one item per product page.
-import { defaultPlugins } from '@crawl/cli';
 import { Request } from '@crawl/core';
-import { Crawler } from '@crawl/engine';
+import { crawlAndReport } from './crawl-and-report.mjs';
 
 const [base, concArg, outFile] = process.argv.slice(2);
 const concurrency = Number(concArg);
@@ -31,29 +30,4 @@ const spider = {
   },
 };
 
-const crawler = new Crawler(spider, {
-  ...defaultPlugins(),
-  settings: {
-    concurrentRequests: concurrency,
-    concurrentRequestsPerDomain: concurrency,
-    logLevel: 'error',
-    // Politeness off, as for every anchor: no robots.txt, no delay, no autothrottle.
-    robotstxtObey: false,
-    logStatsInterval: 0,
-    feeds: { [outFile]: { format: 'jsonl', overwrite: true } },
-  },
-});
-const { stats } = await crawler.crawl();
-const seconds = (performance.now() - t0) / 1000;
-const pages = stats['response_received_count'] ?? 0;
-console.log(
-  `RESULT ${JSON.stringify({
-    anchor: 'crawl',
-    concurrency,
-    pages,
-    items: stats['item_scraped_count'] ?? 0,
-    errors: stats['log_count/ERROR'] ?? 0,
-    seconds: +seconds.toFixed(3),
-    pagesPerSec: +(pages / seconds).toFixed(1),
-  })}`,
-);
+await crawlAndReport({ anchor: 'crawl', spider, concurrency, outFile, startedAt: () => t0 });
