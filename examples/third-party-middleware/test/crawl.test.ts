@@ -1,5 +1,5 @@
-import { ConfigError, Request, defineSpider, type Failure, type Logger } from '@crawl/core';
-import { Crawler } from '@crawl/engine';
+import { ConfigError, Request, defineSpider, type Failure } from '@crawl/core';
+import { Crawler, type LoggerLike } from '@crawl/engine';
 import { httpHandler } from '@crawl/http';
 import { handlers, loopbackLookup, startTestServer, type TestServer } from '@crawl/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,8 @@ const KNOWN_UAS = PROFILES.map((p) => p['User-Agent']);
 let siteA: TestServer;
 let siteB: TestServer;
 const lookup = loopbackLookup({ 'a.test': '127.0.0.1', 'b.test': '127.0.0.1' });
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+// A logger needs only the four level methods: the engine adds child() for plugin components.
+const quiet: LoggerLike = { debug() {}, info() {}, warn() {}, error() {} };
 
 beforeAll(async () => {
   siteA = await startTestServer({ fallback: handlers.html('<p>a</p>') });
@@ -93,7 +94,7 @@ describe('headerRotation in a real crawl', () => {
 
   it('is disabled by the headerRotationEnabled setting, which the crawl accepts as a known key', async () => {
     const logs: string[] = [];
-    const logger: Logger = { ...quiet, info: (m) => void logs.push(m) };
+    const logger: LoggerLike = { ...quiet, info: (m) => void logs.push(m) };
     await crawl(() => [new Request(a('/off'))], {
       downloaderMiddlewares: [headerRotation({ profiles: PROFILES })],
       overrides: { headerRotationEnabled: false },

@@ -3,6 +3,7 @@ import {
   type Crawler,
   type DownloaderMiddleware,
   type DownloaderSlot,
+  type Logger,
   type Request,
   type Response,
 } from '@crawl/core';
@@ -20,7 +21,11 @@ interface CrawlState {
   /** Slots given their start delay; a slot collected by the downloader and made again gets it anew. */
   readonly started: WeakSet<DownloaderSlot>;
   unsubscribe: (() => void) | undefined;
+  /** The crawl's '@crawl/autothrottle' logger. */
+  readonly log: Logger;
 }
+
+const COMPONENT = '@crawl/autothrottle';
 
 /** Python's %Nd: truncated toward zero, right-aligned. */
 const pad = (value: number, width: number): string => String(Math.trunc(value)).padStart(width);
@@ -45,7 +50,7 @@ export function autothrottle(options?: AutothrottleOptions): DownloaderMiddlewar
   const stateFor = (crawler: Crawler): CrawlState => {
     let state = states.get(crawler);
     if (state === undefined) {
-      state = { params: throttleParams(checked, crawler), started: new WeakSet(), unsubscribe: undefined };
+      state = { params: throttleParams(checked, crawler), started: new WeakSet(), unsubscribe: undefined, log: crawler.logger.child(COMPONENT) };
       states.set(crawler, state);
     }
     return state;
@@ -58,7 +63,7 @@ export function autothrottle(options?: AutothrottleOptions): DownloaderMiddlewar
     const before = slot.delay;
     slot.delay = nextDelay(before, latency, response.status, state.params);
     if (state.params.debug) {
-      crawler.logger.info(
+      state.log.info(
         `slot: ${slot.key} | conc:${pad(slot.active, 2)} | delay:${pad(slot.delay * 1000, 5)} ms (${signed((slot.delay - before) * 1000)}) | ` +
           `latency:${pad(latency * 1000, 5)} ms | size:${pad(response.body.length, 6)} bytes`,
       );
@@ -66,7 +71,7 @@ export function autothrottle(options?: AutothrottleOptions): DownloaderMiddlewar
   };
 
   return defineDownloaderMiddleware({
-    name: '@crawl/autothrottle',
+    name: COMPONENT,
     order: checked.order,
     defaultSettings: AUTOTHROTTLE_SETTING_DEFAULTS,
 
@@ -74,7 +79,7 @@ export function autothrottle(options?: AutothrottleOptions): DownloaderMiddlewar
       const state = stateFor(crawler);
       const { minDelay, maxDelay } = state.params;
       if (minDelay > maxDelay) {
-        crawler.logger.warn(`autothrottle: downloadDelay (${minDelay} s) is above maxDelay (${maxDelay} s); delays stay at downloadDelay`);
+        state.log.warn(`autothrottle: downloadDelay (${minDelay} s) is above maxDelay (${maxDelay} s); delays stay at downloadDelay`);
       }
       state.unsubscribe?.();
       state.unsubscribe = crawler.events.on('responseDownloaded', (response, request) => adjust(crawler, state, response, request));

@@ -78,7 +78,7 @@ describe('autothrottle()', () => {
   it("logs each adjustment like Scrapy's AUTOTHROTTLE_DEBUG", async () => {
     const { download, crawler } = await opened({ debug: true });
     await download('http://a.test/', 1);
-    expect(crawler.messages('info')).toEqual(['slot: a.test | conc: 0 | delay: 3000 ms (-2000) | latency: 1000 ms | size:     5 bytes']);
+    expect(crawler.messages('info', '@crawl/autothrottle')).toEqual(['slot: a.test | conc: 0 | delay: 3000 ms (-2000) | latency: 1000 ms | size:     5 bytes']);
   });
 
   it('stops adjusting once closed', async () => {
@@ -107,7 +107,7 @@ describe('autothrottle()', () => {
 
   it('warns when downloadDelay is above maxDelay', async () => {
     const { crawler } = await opened({ maxDelay: 1 }, fakeCrawler({ settings: { downloadDelay: 2 } }));
-    expect(crawler.messages('warn')).toEqual(['autothrottle: downloadDelay (2 s) is above maxDelay (1 s); delays stay at downloadDelay']);
+    expect(crawler.messages('warn', '@crawl/autothrottle')).toEqual(['autothrottle: downloadDelay (2 s) is above maxDelay (1 s); delays stay at downloadDelay']);
   });
 
   it('rejects bad options and settings with a ConfigError naming them', async () => {

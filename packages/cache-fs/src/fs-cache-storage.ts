@@ -78,7 +78,7 @@ export function fsCacheStorage(options?: FsCacheStorageOptions): CacheStorage {
     name: '@crawl/cache-fs',
 
     async open(crawler) {
-      logger = crawler.logger;
+      logger = crawler.logger.child('@crawl/cache-fs');
       const root = resolve(opts.dir);
       base = opts.useSpiderSubdir ? join(root, spiderDirName(crawler.spider.name)) : root;
       tmpRoot = join(base, TMP_DIR);

@@ -269,7 +269,7 @@ describe('fsCacheStorage errors', () => {
     await storage.store(request, response, key);
     await writeFile(join(dir, 'test', key.slice(0, 2), key, 'meta'), '{"url": tru');
     expect(await storage.retrieve(request, key)).toBeUndefined();
-    expect(crawler.messages('warn').join('\n')).toMatch(/Ignoring unreadable HTTP cache entry .*broken|Ignoring unreadable HTTP cache entry/);
+    expect(crawler.messages('warn', '@crawl/cache-fs').join('\n')).toMatch(/Ignoring unreadable HTTP cache entry .*broken|Ignoring unreadable HTTP cache entry/);
     // Storing again repairs it.
     await storage.store(request, response, key);
     expect(await storage.retrieve(request, key)).toBeDefined();

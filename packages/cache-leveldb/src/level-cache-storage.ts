@@ -26,7 +26,7 @@ export function levelCacheStorage(options?: LevelCacheStorageOptions): CacheStor
     name: '@crawl/cache-leveldb',
 
     async open(crawler) {
-      logger = crawler.logger;
+      logger = crawler.logger.child('@crawl/cache-leveldb');
       prefix = `${crawler.spider.name}/`;
       const path = resolve(opts.path);
       const candidate: Db = new ClassicLevel<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view' });

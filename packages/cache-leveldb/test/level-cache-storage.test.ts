@@ -94,7 +94,7 @@ describe('levelCacheStorage', () => {
     await raw.close();
     const [again, crawler2] = await opened(path);
     expect(await again.retrieve(request, fingerprint(request))).toBeUndefined();
-    expect(crawler2.messages('warn')[0]).toMatch(/Ignoring unreadable LevelDB cache record test\/[0-9a-f]+: cache record truncated/);
+    expect(crawler2.messages('warn', '@crawl/cache-leveldb')[0]).toMatch(/Ignoring unreadable LevelDB cache record test\/[0-9a-f]+: cache record truncated/);
   });
 
   it('rejects bad options and use before open() with a ConfigError', async () => {

@@ -25,7 +25,7 @@ export function lmdbCacheStorage(options?: LmdbCacheStorageOptions): CacheStorag
     name: '@crawl/cache-lmdb',
 
     open(crawler) {
-      logger = crawler.logger;
+      logger = crawler.logger.child('@crawl/cache-lmdb');
       prefix = `${crawler.spider.name}/`;
       const path = resolve(opts.path);
       assertLmdbEnvironment(path);

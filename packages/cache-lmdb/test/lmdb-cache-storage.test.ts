@@ -132,7 +132,7 @@ describe('lmdbCacheStorage damaged records', () => {
     expect(await storage.retrieve(request, key)).toBeUndefined();
     expect(await storage.retrieve(request, `${key}x`)).toBeUndefined();
     expect(crawler.messages('warn')).toHaveLength(2);
-    expect(crawler.messages('warn')[1]).toMatch(/Ignoring unreadable LMDB cache record test\/[0-9a-f]+x: cache record too short/);
+    expect(crawler.messages('warn', '@crawl/cache-lmdb')[1]).toMatch(/Ignoring unreadable LMDB cache record test\/[0-9a-f]+x: cache record too short/);
     await raw.close();
   });
 });

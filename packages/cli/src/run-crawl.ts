@@ -19,12 +19,7 @@ export async function runCrawl(spider: Spider<any>, plugins: CrawlerOptions, fla
   // The logger needs the resolved botName, and resolving settings needs the crawler: forward
   // to a logger made right after. The crawler filters by logLevel before calling it.
   let inner: Logger | undefined;
-  const logger: Logger = {
-    debug: (m, f) => inner?.debug(m, f),
-    info: (m, f) => inner?.info(m, f),
-    warn: (m, f) => inner?.warn(m, f),
-    error: (m, f) => inner?.error(m, f),
-  };
+  const logger = forwardingLogger(() => inner);
   const crawler = new Crawler(spider, {
     ...plugins,
     settings: plugins.settings ?? {},
@@ -38,6 +33,8 @@ export async function runCrawl(spider: Spider<any>, plugins: CrawlerOptions, fla
   const statuses = new Map<number, number>();
   crawler.events.on('responseReceived', (response) => void statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1));
   const startedAt = Date.now();
+  // JSON lines stay machine-readable even on a terminal: no status line is drawn into them; the
+  // engine's periodic "Crawled N pages" lines and the stats dump arrive as JSON records instead.
   if (flags.progress && io.stderr.isTTY === true && flags.logFormat === 'text') {
     const inFlight = () => {
       try {
@@ -58,6 +55,20 @@ export async function runCrawl(spider: Spider<any>, plugins: CrawlerOptions, fla
   }
   if (flags.statsJson) writeStatsJson(flags.statsJson, result.stats);
   return result;
+}
+
+/** Forwards to the logger `target()` returns once it exists; a child attaches to its child then, once. */
+function forwardingLogger(target: () => Logger | undefined): Logger {
+  return {
+    debug: (m, f) => target()?.debug(m, f),
+    info: (m, f) => target()?.info(m, f),
+    warn: (m, f) => target()?.warn(m, f),
+    error: (m, f) => target()?.error(m, f),
+    child: (component) => {
+      let made: Logger | undefined;
+      return forwardingLogger(() => (made ??= target()?.child(component)));
+    },
+  };
 }
 
 function writeStatsJson(path: string, stats: Record<string, StatValue>): void {

@@ -16,9 +16,10 @@ function linkCrawlPackages(dir: string): void {
   for (const name of ['cli', 'core', 'engine', 'http']) symlinkSync(join(packagesDir, name), join(dir, 'node_modules/@crawl', name), 'dir');
 }
 
-function captureIO(): CliIO & { out: () => string; err: () => string } {
+/** With `terminal`, stderr claims to be a TTY (where the CLI would draw its progress line). */
+function captureIO(terminal = false): CliIO & { out: () => string; err: () => string } {
   const stdout = new PassThrough();
-  const stderr = new PassThrough() as unknown as NodeJS.WriteStream;
+  const stderr = (terminal ? Object.assign(new PassThrough(), { isTTY: true, columns: 100 }) : new PassThrough()) as unknown as NodeJS.WriteStream;
   let out = '';
   let err = '';
   stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -102,14 +103,16 @@ function require_request() { return Request; }
     await inDir(project, async () => {
       const out = join(project, 'out/items.jsonl');
       const stats = join(project, 'out/stats.json');
-      const io = captureIO();
+      const io = captureIO(true);
       const code = await runCli(['crawl', 'pages', '-a', `baseUrl=${site.url}`, '-O', out, '--stats-json', stats, '--log-format', 'json'], io);
       expect(io.err()).not.toMatch(/ERROR/);
       expect(code).toBe(0);
       expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(7);
       expect(JSON.parse(readFileSync(stats, 'utf8'))).toMatchObject({ item_scraped_count: 7, finish_reason: 'finished' });
-      const lines = io.err().trim().split('\n').map((l) => JSON.parse(l) as { level: string; message: string; logger: string });
-      expect(lines.some((l) => l.level === 'info' && l.message.startsWith('Spider closed'))).toBe(true);
+      expect(io.err()).not.toMatch(/[\r\x1b]/);
+      const lines = io.err().trim().split('\n').map((l) => JSON.parse(l) as { level: string; message: string; logger: string; component?: string; stats?: Record<string, unknown> });
+      expect(lines.some((l) => l.level === 'info' && l.message.startsWith('Spider closed') && l.component === '@crawl/engine')).toBe(true);
+      expect(lines.filter((l) => l.message === 'Dumping crawl stats:').map((l) => l.stats?.['item_scraped_count'])).toEqual([7]);
       const missing = captureIO();
       expect(await runCli(['crawl', 'nope'], missing)).toBe(2);
       expect(missing.err()).toMatch(/No spider named "nope".*available: example, pages, shop/);

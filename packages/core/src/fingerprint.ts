@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalizeUrl, safeUrlString } from './canonicalize-url.js';
 import type { Request } from './request.js';
 
@@ -37,6 +37,11 @@ function headerNames(options: FingerprintOptions): string[] {
  * and dupefilter state interoperate. Cached per request object (weakly) and options.
  */
 export function fingerprint(request: Request<any>, options: FingerprintOptions = {}): string {
+  // Bodiless requests without header or fragment options (every link a spider follows) are a pure
+  // function of method and URL, memoised by those: no per-request cache entry is needed.
+  if (options.keepFragments !== true && (options.includeHeaders === undefined || options.includeHeaders.length === 0) && request.body.byteLength === 0) {
+    return plainDigest(request);
+  }
   const names = headerNames(options);
   const keepFragments = options.keepFragments ?? false;
   const key = names.length === 0 && !keepFragments ? PLAIN : `${keepFragments ? 1 : 0}\n${names.join('\n')}`;
@@ -70,14 +75,15 @@ function compute(request: Request<any>, names: readonly string[], keepFragments:
   headers.sort();
   const url = canonicalUrlOf(request.url, keepFragments);
   const json = `{"body": "${hex(request.body)}", "headers": {${headers.join(', ')}}, "method": ${pyString(request.method)}, "url": ${pyString(url)}}`;
-  return createHash('sha1').update(json).digest('hex');
+  return hash('sha1', json, 'hex');
 }
 
 /**
  * Pages link to the same URLs over and over (navigation, related items), and every extracted link
  * is fingerprinted before the dupefilter drops it. The fingerprint is a pure function of method,
- * URL, body and chosen headers, so recent results are remembered: bodiless plain requests by
- * method + URL, others by their canonical URL. Bounded memos, not crawl state; oldest entry first out.
+ * URL, body and chosen headers, so recent results are remembered: the digests of bodiless plain
+ * requests by method + URL (without fragment), the canonical form of other URLs by URL. Bounded
+ * memos, not crawl state.
  */
 const MEMO_SIZE = 8192;
 const canonicalCache = new Map<string, string>();
@@ -89,14 +95,49 @@ function remember(cache: Map<string, string>, key: string, value: string): strin
   return value;
 }
 
+/**
+ * The memo key of a URL whose fragment does not count: the text before the first `#`. Pages link
+ * to the same page under many anchors (`#top`, `#reviews`); keyed with them, the memo overflowed
+ * and most links were canonicalised and hashed again. A Request URL is a WHATWG href, in which the
+ * first `#` always starts the fragment, and urlsplit cuts there too, so dropping it cannot change
+ * the canonical URL or the digest.
+ */
+function withoutFragment(url: string): string {
+  const hash = url.indexOf('#');
+  return hash < 0 ? url : url.slice(0, hash);
+}
+
+/**
+ * http(s) URLs made of a lower-case host, an optional port and a path of unreserved characters and
+ * slashes only (no userinfo, params, query, escapes): as a WHATWG href, safe_url_string and
+ * canonicalize_url leave them exactly as they are, so they are their own canonical form.
+ */
+const CANONICAL_AS_IS = /^https?:\/\/[a-z0-9.-]+(?::[0-9]+)?\/[A-Za-z0-9\-._~/]*$/;
+
 function canonicalUrlOf(url: string, keepFragments: boolean): string {
-  const key = keepFragments ? `#${url}` : url;
+  if (!keepFragments) {
+    const bare = withoutFragment(url);
+    if (CANONICAL_AS_IS.test(bare)) return bare;
+  }
+  const key = keepFragments ? `#${url}` : withoutFragment(url);
   return canonicalCache.get(key) ?? remember(canonicalCache, key, canonicalizeUrl(safeUrlString(url), { keepFragments }));
 }
 
+/** Distinct pages a crawl links to, at most, before the digest memo starts over. */
+const PLAIN_MEMO_SIZE = 16384;
+
 function plainDigest(request: Request<any>): string {
-  const key = `${request.method} ${request.url}`;
-  return plainCache.get(key) ?? remember(plainCache, key, compute(request, [], false));
+  const bare = withoutFragment(request.url);
+  // A URL has no spaces, so GET keys (the bare URL) cannot collide with `METHOD url` ones.
+  const key = request.method === 'GET' ? bare : `${request.method} ${bare}`;
+  let digest = plainCache.get(key);
+  if (digest === undefined) {
+    digest = compute(request, [], false);
+    // Full: start over, which costs less per miss than evicting the oldest entry each time.
+    if (plainCache.size >= PLAIN_MEMO_SIZE) plainCache.clear();
+    plainCache.set(key, digest);
+  }
+  return digest;
 }
 
 /** A fingerprinter bound to options, for the crawler's setting. */

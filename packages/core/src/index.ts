@@ -16,7 +16,7 @@ export {
 export { FormRequest, JsonRequest, encodeFormData, type FormData, type FormRequestOptions, type FormRequestFields, type JsonRequestOptions, type JsonRequestFields, type JsonDumpsOptions } from './form-request.js';
 export type { FromResponseOptions, FromResponseFields, FromResponseFormData } from './form-from-response.js';
 export { encodeText } from './encode-text.js';
-export { Response, TextResponse, HtmlResponse, XmlResponse, type ResponseInit, type FollowOptions, type FollowTarget } from './response.js';
+export { Response, TextResponse, HtmlResponse, XmlResponse, type ResponseInit, type BodyStream, type FollowOptions, type FollowTarget } from './response.js';
 export { createResponse, responseClassFor, responseClassForMime, responseClassFromBody, type ResponseClass } from './response-types.js';
 export { SelectorList, parseMarkup } from './selector.js';
 export type { XPathOptions } from './xpath.js';
@@ -30,3 +30,4 @@ export type * from './types.js';
 export { REFERRER_POLICY_NAMES, isReferrerPolicyName, parseReferrerPolicy, referrerFor, type ReferrerPolicyName } from './referrer-policy.js';
 export { importPlugin } from './import-plugin.js';
 export { encodeCacheRecord, decodeCacheRecord, cacheRecordTimestamp, type CacheRecordHead } from './cache-record.js';
+export { pipeBodyStream, type PipeBodyStreamOptions } from './body-stream.js';

@@ -27,6 +27,13 @@ export interface RequestMeta {
   downloadSlot?: string;
   /** Seconds from sending the request to receiving the response headers; set by the downloader. */
   downloadLatency?: number;
+  /**
+   * Deliver a 2xx body as `response.bodyStream` instead of buffering it in `response.body`: for
+   * bodies too large to hold in memory (the files pipeline, feed spiders). Whoever receives the
+   * response must read or destroy the stream; `downloadMaxSize`, the timeout and data-loss checks
+   * still apply and surface as the stream's error. Non-2xx bodies are always buffered.
+   */
+  streamBody?: boolean;
 }
 
 /**
@@ -100,6 +107,18 @@ export function parseRequestUrl(url: string): URL {
   return parsed;
 }
 
+let handedOff: URL | undefined;
+
+/**
+ * Hands the next Request constructor a URL just parsed from its href (response.followAll(): urljoin
+ * already ran the WHATWG parser), so that it is not parsed a second time. Used only if the href
+ * matches; internal to core.
+ */
+export function handOffParsedUrl(parsed: URL): string {
+  handedOff = parsed;
+  return parsed.href;
+}
+
 /**
  * An HTTP(-like) request. Immutable apart from `headers` and `meta`, which middlewares
  * may edit in place as in Scrapy; use `replace()` for everything else.
@@ -121,7 +140,9 @@ export class Request<K extends object = Record<string, unknown>> {
   readonly #parsed: URL;
 
   constructor(url: string, ...[options = {} as RequestOptions<K>]: RequestOptionsArg<RequestOptions<K>, K>) {
-    this.#parsed = parseRequestUrl(url);
+    const handed = handedOff;
+    handedOff = undefined;
+    this.#parsed = handed !== undefined && handed.href === url ? handed : parseRequestUrl(url);
     this.url = this.#parsed.href;
     const method = options.method ?? 'GET';
     if (typeof method !== 'string' || !/^[A-Za-z]+$/.test(method)) {

@@ -1,10 +1,11 @@
 import type { CheerioAPI } from 'cheerio/slim';
+import type { PeerCertificate } from 'node:tls';
 import { decodeBody } from './encoding.js';
 import { InvalidUrlError, NotSupported, SelectorError } from './errors.js';
 import { isUnfollowable, linkOf } from './follow.js';
 import { Headers, type HeadersInit } from './headers.js';
-import { Request, type RequestMeta, type RequestOptions, type RequestOptionsArg } from './request.js';
-import { parseMarkup, SelectorList } from './selector.js';
+import { handOffParsedUrl, Request, type RequestMeta, type RequestOptions, type RequestOptionsArg } from './request.js';
+import { MarkupDocument, SelectorList } from './selector.js';
 import type { XPathOptions } from './xpath.js';
 
 export interface ResponseInit {
@@ -13,10 +14,14 @@ export interface ResponseInit {
   body?: Uint8Array | string;
   request?: Request<any> | undefined;
   flags?: readonly string[];
-  /** The server's IP address, when known. */
-  ip?: string | undefined;
+  /** The server's IP address, when known (Scrapy's `ip_address`). */
+  ipAddress?: string | undefined;
   /** 'HTTP/1.1', 'HTTP/2', … */
   protocol?: string | undefined;
+  /** The server's TLS certificate, for https responses. */
+  certificate?: PeerCertificate | undefined;
+  /** The body as a one-shot stream, when the request asked for `meta.streamBody`; `body` is then empty. */
+  bodyStream?: BodyStream | undefined;
   /** Set for text responses to force an encoding instead of sniffing one. */
   encoding?: string | undefined;
 }
@@ -26,6 +31,14 @@ export type FollowOptions<K extends object = Record<string, unknown>> = RequestO
 
 /** Something response.follow() can turn into a URL: a string, a URL, a SelectorList of link elements or of attribute values. */
 export type FollowTarget = string | URL | SelectorList;
+
+/**
+ * A response body delivered as it arrives: iterate it once (`for await`), or `destroy()` it to
+ * release the connection without reading. A Node Readable is one.
+ */
+export interface BodyStream extends AsyncIterable<Uint8Array> {
+  destroy(error?: Error): unknown;
+}
 
 const encoder = new TextEncoder();
 
@@ -41,8 +54,16 @@ export class Response {
   readonly body: Uint8Array;
   readonly request: Request<any> | undefined;
   readonly flags: readonly string[];
-  readonly ip: string | undefined;
+  /** The server's IP address, when known. */
+  readonly ipAddress: string | undefined;
   readonly protocol: string | undefined;
+  /** The server's TLS certificate (https only; includes issuer, validity, fingerprint256, raw). */
+  readonly certificate: PeerCertificate | undefined;
+  /**
+   * Set when the request asked for `meta.streamBody` and the status was 2xx: the body arrives
+   * here (read it once, or destroy it) and `body` is empty.
+   */
+  readonly bodyStream: BodyStream | undefined;
 
   constructor(url: string, init: ResponseInit = {}) {
     this.url = url;
@@ -51,8 +72,15 @@ export class Response {
     this.body = typeof init.body === 'string' ? encoder.encode(init.body) : (init.body ?? new Uint8Array(0));
     this.request = init.request;
     this.flags = init.flags ? [...init.flags] : [];
-    this.ip = init.ip;
+    this.ipAddress = init.ipAddress;
     this.protocol = init.protocol;
+    this.certificate = init.certificate;
+    this.bodyStream = init.bodyStream;
+  }
+
+  /** Short for `ipAddress`. */
+  get ip(): string | undefined {
+    return this.ipAddress;
   }
 
   /** The request's meta (Scrapy's response.meta). */
@@ -89,9 +117,13 @@ export class Response {
 
   /** Resolves a URL against this response's URL (and <base href> for HTML). */
   urljoin(url: string | URL): string {
+    return this.#join(url).href;
+  }
+
+  #join(url: string | URL): URL {
     const base = this.baseUrl();
     try {
-      return new URL(String(url), base).href;
+      return new URL(String(url), base);
     } catch (error) {
       // WHATWG URL throws a bare TypeError; callers (and errbacks, and stats) need the typed error.
       throw new InvalidUrlError(String(url), `cannot be resolved against ${base}`, { cause: error });
@@ -138,7 +170,7 @@ export class Response {
       } else links.push(String(target));
       for (const link of links) {
         if (isUnfollowable(link)) continue;
-        out.push(new Request<K>(this.urljoin(link), ...args));
+        out.push(new Request<K>(handOffParsedUrl(this.#join(link)), ...args));
       }
     }
     return out;
@@ -162,8 +194,10 @@ export class Response {
       body: changes.body ?? this.body,
       request: 'request' in changes ? changes.request : this.request,
       flags: changes.flags ?? this.flags,
-      ip: 'ip' in changes ? changes.ip : this.ip,
+      ipAddress: 'ipAddress' in changes ? changes.ipAddress : this.ipAddress,
       protocol: 'protocol' in changes ? changes.protocol : this.protocol,
+      certificate: 'certificate' in changes ? changes.certificate : this.certificate,
+      bodyStream: 'bodyStream' in changes ? changes.bodyStream : this.bodyStream,
       ...(changes.encoding !== undefined ? { encoding: changes.encoding } : {}),
     });
   }
@@ -216,7 +250,7 @@ export class TextResponse extends Response {
 
 /** Shared by HTML and XML: a lazily parsed document, once per response. */
 abstract class MarkupResponse extends TextResponse {
-  #document: CheerioAPI | undefined;
+  #document: MarkupDocument | undefined;
 
   protected abstract readonly xml: boolean;
 
@@ -224,20 +258,27 @@ abstract class MarkupResponse extends TextResponse {
     return true;
   }
 
+  /** Parsed once; a cheerio instance is bound to it only when `$` is used (see MarkupDocument). */
+  #markup(): MarkupDocument {
+    return (this.#document ??= MarkupDocument.parse(this.text, this.xml));
+  }
+
   override get $(): CheerioAPI {
-    this.#document ??= parseMarkup(this.text, this.xml);
-    return this.#document;
+    return this.#markup().$;
   }
 
   override css(query: string): SelectorList {
-    return SelectorList.query(this.$, undefined, query);
+    return SelectorList.query(this.#markup(), undefined, query);
   }
 
   /** XPath 1.0 over the same parsed document as css(), with parsel's `re:` and `has-class()` extensions. */
   override xpath(query: string, options?: XPathOptions): SelectorList {
-    return SelectorList.xpathQuery(this.$, undefined, query, options);
+    return SelectorList.xpathQuery(this.#markup(), undefined, query, options);
   }
 }
+
+// htmlparser2 ends a tag name at whitespace, `/` or `>` (or the end of the text); \s covers more.
+const MAYBE_BASE_TAG = /<base(?:[\s/>]|$)/i;
 
 export class HtmlResponse extends MarkupResponse {
   protected override readonly xml: boolean = false;
@@ -245,7 +286,10 @@ export class HtmlResponse extends MarkupResponse {
 
   protected override baseUrl(): string {
     if (this.#base === undefined) {
-      const href = this.$('base[href]').first().attr('href')?.trim();
+      // A <base> element can only come from a `<base` tag in the text: without one, the query
+      // (a walk of the whole document on the first urljoin of every page) cannot find anything.
+      const first = MAYBE_BASE_TAG.test(this.text) ? this.css('base[href]').nodes()[0] : undefined;
+      const href = first !== undefined && typeof first !== 'string' ? (first as { attribs?: Record<string, string> }).attribs?.['href']?.trim() : undefined;
       let base = this.url;
       if (href) {
         try {

@@ -1,15 +1,102 @@
+import { select as selectMatching } from 'cheerio-select';
 import { load, type CheerioAPI } from 'cheerio/slim';
-import type { AnyNode, Document, Element } from 'domhandler';
+import { compile as compileSelector, type Options as CssSelectOptions } from 'css-select';
+import { isTag, type AnyNode, type Document, type Element } from 'domhandler';
+import { parseDocument } from 'htmlparser2';
 import { SelectorError } from './errors.js';
 import { evaluateXPath, type XPathOptions } from './xpath.js';
 import { markXmlDocument } from './xpath-dom.js';
 
+const XML_OPTIONS = { xml: { xmlMode: true, decodeEntities: true } };
+let sharedHtml: CheerioAPI | undefined;
+let sharedXml: CheerioAPI | undefined;
+
+/** One cheerio instance per parser mode, for work on nodes of any document (see MarkupDocument). */
+function sharedCheerio(xml: boolean): CheerioAPI {
+  if (xml) return (sharedXml ??= load('', XML_OPTIONS));
+  return (sharedHtml ??= load(''));
+}
+
 /** Parses markup once; HTML through htmlparser2 (fast, forgiving), XML in xml mode. */
 export function parseMarkup(text: string, xml: boolean): CheerioAPI {
-  if (!xml) return load(text);
-  const $ = load(text, { xml: { xmlMode: true, decodeEntities: true } });
-  markXmlDocument($.root()[0] as Document);
-  return $;
+  return cheerioFor(parseMarkupDocument(text, xml), xml);
+}
+
+/** The document parseMarkup() builds (htmlparser2 with cheerio's options for the mode), without a cheerio instance. */
+function parseMarkupDocument(text: string, xml: boolean): Document {
+  const document = parseDocument(text, sharedCheerio(xml).root().options);
+  if (xml) markXmlDocument(document);
+  return document;
+}
+
+/** cheerio bound to a parsed document: load() takes a document node as its root as it is. */
+function cheerioFor(document: Document, xml: boolean): CheerioAPI {
+  return xml ? load(document, XML_OPTIONS) : load(document);
+}
+
+/**
+ * A parsed document as selector lists use it. cheerio's load() defines a class per document, and
+ * V8 keeps whatever a hidden class reaches alive through every young-generation collection until
+ * the next full one: each page's document outlived the page and was promoted to the old
+ * generation, so a crawl spent about a third of its time in GC and its heap grew with it. Queries
+ * therefore run on the document itself; node-level cheerio work (queries below elements,
+ * serialising elements) goes through one cheerio instance per parser mode, whose results do not
+ * depend on the instance; a cheerio bound to the document is made only when something needs it
+ * (response.$, selectors cheerio must answer itself). Built from a caller's cheerio instance, it
+ * uses that instance for everything, as before.
+ */
+export class MarkupDocument {
+  readonly root: Document;
+  readonly xml: boolean;
+  readonly #given: boolean;
+  #cheerio: CheerioAPI | undefined;
+  #query: DocumentQuery | undefined;
+
+  constructor(root: Document, xml: boolean, $?: CheerioAPI) {
+    this.root = root;
+    this.xml = xml;
+    this.#cheerio = $;
+    this.#given = $ !== undefined;
+  }
+
+  /** Parses markup (as parseMarkup() does). */
+  static parse(text: string, xml: boolean): MarkupDocument {
+    return new MarkupDocument(parseMarkupDocument(text, xml), xml);
+  }
+
+  static of($: CheerioAPI): MarkupDocument {
+    const root = $.root();
+    return new MarkupDocument(root[0] as Document, root.options.xmlMode === true, $);
+  }
+
+  /** cheerio bound to this document (made on first use). */
+  get $(): CheerioAPI {
+    return (this.#cheerio ??= cheerioFor(this.root, this.xml));
+  }
+
+  /** cheerio for work on this document's nodes that does not depend on the instance. */
+  get nodes(): CheerioAPI {
+    return this.#given ? this.#cheerio! : sharedCheerio(this.xml);
+  }
+
+  /** What whole-document queries need (see queryDocument). */
+  get query(): DocumentQuery {
+    if (this.#query === undefined) {
+      const o = this.nodes.root().options;
+      this.#query =
+        o.pseudos === undefined
+          ? {
+              options: { xmlMode: o.xmlMode, lowerCaseTags: o.lowerCaseTags, lowerCaseAttributeNames: o.lowerCaseAttributeNames, quirksMode: o.quirksMode },
+              mode: `${o.xmlMode}|${o.lowerCaseTags}|${o.lowerCaseAttributeNames}|${o.quirksMode}|`,
+            }
+          : { options: undefined, mode: '' };
+    }
+    return this.#query;
+  }
+}
+
+function markupDocument(from: CheerioAPI | MarkupDocument): MarkupDocument {
+  return from instanceof MarkupDocument ? from : MarkupDocument.of(from);
 }
 
 type Value = AnyNode | string;
@@ -66,6 +153,63 @@ function compile(query: string): CompiledQuery[] {
   return out;
 }
 
+/**
+ * Whole-document CSS queries with compiled selectors kept across documents. cheerio parses and
+ * compiles every selector on every call (a fifth of the time a spider spends in its selectors);
+ * the compiled matcher of a plain selector is a pure function of the element, so it is compiled
+ * once per selector and parser mode. The query itself is cheerio's: the same css-select options
+ * (`_findBySelector`), the same start (the document's element children) and the same search
+ * (cheerio-select's `select` with a compiled matcher). Selectors whose compiled form would
+ * depend on the queried nodes or that cheerio treats specially go through cheerio: `:scope`, a
+ * leading combinator, cheerio's positional pseudo-classes (`:first`, `:eq()`, …), markup (`<`),
+ * escapes; so does everything when the document was loaded with custom pseudo-classes.
+ */
+const DOCUMENT_BOUND = /^\s*[>+~]|[<\\]|:(?:scope|first|last|eq|gt|nth|lt|even|odd)(?![\w-])/i;
+
+type Matcher = (element: Element) => boolean;
+
+interface DocumentQuery {
+  /** The css-select options cheerio passes, or undefined when they rule out compiled matchers. */
+  readonly options: { xmlMode: boolean | undefined; lowerCaseTags: boolean | undefined; lowerCaseAttributeNames: boolean | undefined; quirksMode: boolean | undefined } | undefined;
+  /** Cache key of the options: matchers compiled for HTML do not serve XML documents. */
+  readonly mode: string;
+}
+
+const matchers = new Map<string, Matcher | null>();
+
+/** The matches of `css` in the whole document, or undefined when cheerio has to answer. */
+function queryDocument(document: MarkupDocument, css: string): Element[] | undefined {
+  const doc = document.query;
+  if (doc.options === undefined) return undefined;
+  const key = doc.mode + css;
+  let matcher = matchers.get(key);
+  if (matcher === undefined) {
+    matcher = null;
+    if (!DOCUMENT_BOUND.test(css)) {
+      try {
+        // cacheResults off: css-select's per-compile caches of ancestor matches would otherwise
+        // outlive one query, and a document changed through response.$ in between could hit them.
+        matcher = compileSelector<AnyNode, Element>(css, { ...doc.options, cacheResults: false } as CssSelectOptions<AnyNode, Element>) as Matcher;
+      } catch {
+        // Invalid or unknown to css-select: cheerio reports it (or handles it) as before.
+      }
+    }
+    if (matchers.size > 1000) matchers.clear();
+    matchers.set(key, matcher);
+  }
+  if (matcher === null) return undefined;
+  return selectMatching(matcher, (document.root.children as AnyNode[]).filter(isTag));
+}
+
+/**
+ * `$(roots).find(css)`: through the shared cheerio unless the selector can depend on the document
+ * cheerio is bound to (positional pseudo-classes look at it through the `root` option) or is markup.
+ */
+function queryBelow(document: MarkupDocument, roots: readonly AnyNode[], css: string): AnyNode[] {
+  const $ = DOCUMENT_BOUND.test(css) ? document.$ : document.nodes;
+  return $(roots as AnyNode[]).find(css).toArray();
+}
+
 function isElement(node: Value): node is Element {
   return typeof node !== 'string' && (node.type === 'tag' || node.type === 'script' || node.type === 'style');
 }
@@ -92,22 +236,24 @@ function textOf(node: AnyNode): string {
  * elements, or strings for `::text` and `::attr()` queries.
  */
 export class SelectorList implements Iterable<SelectorList> {
-  readonly #$: CheerioAPI;
+  readonly #document: MarkupDocument;
   readonly #values: readonly Value[];
 
-  constructor($: CheerioAPI, values: readonly Value[]) {
-    this.#$ = $;
+  /** `document`: the cheerio instance (or MarkupDocument) the values belong to. */
+  constructor(document: CheerioAPI | MarkupDocument, values: readonly Value[]) {
+    this.#document = markupDocument(document);
     this.#values = values;
   }
 
-  static query($: CheerioAPI, roots: readonly AnyNode[] | undefined, query: string): SelectorList {
+  static query(document: CheerioAPI | MarkupDocument, roots: readonly AnyNode[] | undefined, query: string): SelectorList {
+    const doc = markupDocument(document);
     const out: Value[] = [];
     for (const q of compile(query)) {
       let elements: AnyNode[];
-      if (q.css === '') elements = roots ? [...roots] : [$.root()[0]!];
+      if (q.css === '') elements = roots ? [...roots] : [doc.root];
       else {
         try {
-          elements = roots ? $(roots).find(q.css).toArray() : $(q.css).toArray();
+          elements = roots ? queryBelow(doc, roots, q.css) : (queryDocument(doc, q.css) ?? doc.$(q.css).toArray());
         } catch (cause) {
           throw new SelectorError(`Invalid CSS selector ${JSON.stringify(query)}: ${(cause as Error).message}`, { cause });
         }
@@ -126,12 +272,13 @@ export class SelectorList implements Iterable<SelectorList> {
         }
       }
     }
-    return new SelectorList($, out);
+    return new SelectorList(doc, out);
   }
 
   /** XPath over `roots` (the document when undefined); see evaluateXPath for the result kinds. */
-  static xpathQuery($: CheerioAPI, roots: readonly AnyNode[] | undefined, query: string, options?: XPathOptions): SelectorList {
-    return new SelectorList($, evaluateXPath(roots ?? [$.root()[0]!], query, options));
+  static xpathQuery(document: CheerioAPI | MarkupDocument, roots: readonly AnyNode[] | undefined, query: string, options?: XPathOptions): SelectorList {
+    const doc = markupDocument(document);
+    return new SelectorList(doc, evaluateXPath(roots ?? [doc.root], query, options));
   }
 
   get length(): number {
@@ -153,7 +300,7 @@ export class SelectorList implements Iterable<SelectorList> {
   /** Runs a CSS query relative to each element of this list. */
   css(query: string): SelectorList {
     const roots = this.#values.filter((v): v is AnyNode => typeof v !== 'string');
-    return SelectorList.query(this.#$, roots, query);
+    return SelectorList.query(this.#document, roots, query);
   }
 
   /**
@@ -163,7 +310,7 @@ export class SelectorList implements Iterable<SelectorList> {
    */
   xpath(query: string, options?: XPathOptions): SelectorList {
     const roots = this.#values.filter((v): v is AnyNode => typeof v !== 'string');
-    return SelectorList.xpathQuery(this.#$, roots, query, options);
+    return SelectorList.xpathQuery(this.#document, roots, query, options);
   }
 
   /** Attributes of the first element (Scrapy's `.attrib`). */
@@ -189,7 +336,7 @@ export class SelectorList implements Iterable<SelectorList> {
   /** The list item at `index` (negative counts from the end), as a one-element list. */
   at(index: number): SelectorList {
     const v = this.#values.at(index);
-    return new SelectorList(this.#$, v === undefined ? [] : [v]);
+    return new SelectorList(this.#document, v === undefined ? [] : [v]);
   }
 
   /** Concatenated text content of every result. */
@@ -203,12 +350,12 @@ export class SelectorList implements Iterable<SelectorList> {
   }
 
   *[Symbol.iterator](): Iterator<SelectorList> {
-    for (const v of this.#values) yield new SelectorList(this.#$, [v]);
+    for (const v of this.#values) yield new SelectorList(this.#document, [v]);
   }
 
   #serialize(v: Value): string {
     if (typeof v === 'string') return v;
     if (v.type === 'text') return (v as unknown as { data: string }).data;
-    return this.#$.html(v);
+    return this.#document.nodes.html(v);
   }
 }

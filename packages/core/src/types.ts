@@ -50,11 +50,24 @@ export interface Stats {
   all(): Record<string, StatValue>;
 }
 
+/**
+ * Levelled logging with per-component names (Scrapy's logger names). A plugin takes its own
+ * logger once, in open(): `log = crawler.logger.child(this.name)`; its lines then carry the
+ * component ('@crawl/middleware-retry'). A child's child joins the names with '/'
+ * ('@crawl/engine' → '@crawl/engine/scraper'). Children share their parent's level threshold,
+ * output and log_count/<LEVEL> stats.
+ *
+ * To plug in your own logger, implementing the four level methods is enough: the engine adds
+ * `child()` to a logger that lacks it, and the component then arrives as a `component` field.
+ * `crawler.logger` always has `child()`.
+ */
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /** A logger for one component, created once (in open()), not per message. */
+  child(component: string): Logger;
 }
 
 /**
@@ -214,6 +227,12 @@ export interface FilesStore extends Plugin {
   /** 'file' | 's3' | 'gs' | 'ftp' … used to resolve store URIs. */
   readonly scheme: string;
   persist(path: string, body: Uint8Array, meta?: PersistMeta): Promise<void>;
+  /**
+   * Optional: store a body read from a stream, without holding it whole. The media pipelines use
+   * it for streamed downloads when present. A failed write must leave nothing (or the previous
+   * file) at `path`, never a truncated file presented as complete.
+   */
+  persistStream?(path: string, source: AsyncIterable<Uint8Array>, meta?: PersistMeta): Promise<unknown>;
   /** undefined when nothing is stored at that path yet. */
   stat(path: string): Promise<FileStat | undefined>;
 }

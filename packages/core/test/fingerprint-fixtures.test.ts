@@ -59,3 +59,21 @@ describe("canonicalizeUrl equals w3lib's canonicalize_url", () => {
     expect(canonicalizeUrl(c.scrapyUrl, optionsFor(c))).toBe(c.canonicalUrl);
   });
 });
+
+describe('fingerprints of the same page under different anchors', () => {
+  // The memo of recent digests is keyed without the fragment: each variant, whichever comes
+  // first, must still give Scrapy's digest for its own URL.
+  const plain = table.requests.filter((c) => !c.keepFragments && !c.includeHeaders && c.method === undefined && c.body === undefined && c.bodyHex === undefined);
+
+  it('has plain GET cases', () => {
+    expect(plain.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it.each(plain.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const base = new Request(c.url).url.split('#')[0]!;
+    for (const url of [`${base}#memo-a`, base, `${base}#memo-b?x=1#y`, `${base}#`]) {
+      expect(fingerprint(new Request(url))).toBe(c.fingerprint);
+    }
+    expect(fingerprint(new Request(`${base}#memo-a`), { keepFragments: true })).not.toBe(fingerprint(new Request(`${base}#memo-b`), { keepFragments: true }));
+  });
+});

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalizeUrl, fingerprint, hostMatchesDomain, Request, urlIsFromAnyDomain } from '../src/index.js';
+import { canonicalizeUrl, fingerprint, hostMatchesDomain, Request, safeUrlString, urlIsFromAnyDomain } from '../src/index.js';
 
 describe('canonicalizeUrl (w3lib semantics)', () => {
   it.each([
@@ -50,5 +50,37 @@ describe('domain matching', () => {
     expect(hostMatchesDomain('evila.test', 'a.test')).toBe(false);
     expect(urlIsFromAnyDomain('http://x.b.test/p', ['a.test', 'b.test'])).toBe(true);
     expect(urlIsFromAnyDomain('not a url', ['a.test'])).toBe(false);
+  });
+});
+
+describe('fingerprint of plain URLs', () => {
+  // Simple http(s) URLs skip canonicalisation (they are their own canonical form): the digest must
+  // still be the one of the full w3lib pipeline, for them and for the near misses around them.
+  const urls = [
+    'http://a.test/',
+    'https://shop.a.test:8443/p/000123.html',
+    'http://127.0.0.1:18080/p/a-b_c.d~e/',
+    'http://a.test/x#frag',
+    'http://xn--bcher-kva.test/b',
+    'http://a.test/with%20space',
+    'http://a.test/caf%C3%A9',
+    'http://a.test/a;p=1',
+    'http://a.test/q?b=2&a=1',
+    'http://a.test/q?',
+    'http://user:pw@a.test/x',
+    'http://[::1]:8080/x',
+    'http://a.test/a!$&\'()*+,=:@x',
+    'http://a.test/%7Euser',
+    'http://a.test/a|b',
+    'ftp://a.test/x',
+    'http://A.TEST/UPPER/Case',
+    'http://a.test:80/default-port',
+  ];
+  it.each(urls)('%s', (input) => {
+    const request = new Request(input);
+    const canonical = canonicalizeUrl(safeUrlString(request.url));
+    const json = `{"body": "", "headers": {}, "method": "GET", "url": ${JSON.stringify(canonical)}}`;
+    expect(fingerprint(request)).toBe(createHash('sha1').update(json).digest('hex'));
+    expect(fingerprint(request, { includeHeaders: [] })).toBe(fingerprint(request));
   });
 });

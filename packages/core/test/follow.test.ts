@@ -31,6 +31,17 @@ describe('follow() and followAll()', () => {
     expect(r.followAll(['mailto:x@y.z', 'next.html', new URL('http://other.test/')]).map((q) => q.url)).toEqual(['http://cdn.test/root/next.html', 'http://other.test/']);
   });
 
+  it('followAll() requests parse their URL once and still answer like requests built from the string', () => {
+    const r = createResponse('https://Shop.test:8443/cat/index.html', { headers: { 'Content-Type': 'text/html' }, body: '<a href="../p/1.html#r">1</a><a href="//[::1]:9/x?q=1">v6</a><a href="http://other.test/">o</a>' });
+    for (const request of r.followAll({ css: 'a' })) {
+      const fromString = new Request(request.url);
+      expect([request.url, request.scheme, request.hostname, request.origin, request.toURL().href]).toEqual([fromString.url, fromString.scheme, fromString.hostname, fromString.origin, fromString.toURL().href]);
+    }
+    expect(r.followAll({ css: 'a' }).map((q) => q.hostname)).toEqual(['shop.test', '::1', 'other.test']);
+    // A request built from a string afterwards is not handed a URL parsed for another one.
+    expect(new Request('http://third.test/z').hostname).toBe('third.test');
+  });
+
   it('follow() of a mailto: link still gives a request, as in Scrapy (the downloader rejects its scheme)', () => {
     const r = page();
     const mail = r.follow(r.css('a[href^="MAILTO"]'));

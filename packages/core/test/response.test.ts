@@ -81,6 +81,15 @@ describe('urljoin and follow', () => {
     expect(r.follow(r.css('a')).url).toBe('http://cdn.test/root/x');
   });
 
+  it('finds <base> in any case and tag spacing, and only a real <base> element', () => {
+    const spelled = ['<BASE HREF="http://cdn.test/u/">', '<Base\nhref="http://cdn.test/u/">', '<base\thref="http://cdn.test/u/"/>', '<base/href="http://cdn.test/u/">'];
+    for (const tag of spelled) expect(htmlResponse(`<html><head>${tag}</head><body></body></html>`).urljoin('x')).toBe('http://cdn.test/u/x');
+    // Tags that merely start with "base", and a <base> without href, leave the page URL as base.
+    for (const tag of ['<basefont href="http://cdn.test/u/">', '<base-x href="http://cdn.test/u/">', '<base target="_top">']) {
+      expect(htmlResponse(`<html><head>${tag}</head><body></body></html>`).urljoin('x')).toBe('http://shop.test/cat/x');
+    }
+  });
+
   it('follows strings, anchors and attribute values without inheriting meta', () => {
     const r = htmlResponse(html);
     const cb = () => undefined;

@@ -25,7 +25,7 @@ import { Engine } from './engine.js';
 import { EventBus } from './events.js';
 import { feedExports } from './feeds/index.js';
 import { logStats } from './log-stats.js';
-import { consoleLogger, countingLogger } from './logger.js';
+import { consoleLogger, countingLogger, ENGINE_COMPONENT, type LoggerLike } from './logger.js';
 import { checkPlugin, closePlugins, openPlugins, type PluginGroup } from './plugins.js';
 import { resumeStart } from './jobdir/resume-start.js';
 import { spiderState } from './jobdir/spider-state.js';
@@ -62,8 +62,11 @@ export interface CrawlerOptions {
   scheduler?: Scheduler;
   /** Plain plugins (open/close), e.g. progress display. Feed exports are added from settings.feeds. */
   extensions?: Plugin[];
-  /** Default: a console logger on stderr honouring settings.logLevel. */
-  logger?: Logger;
+  /**
+   * Default: a console logger on stderr honouring settings.logLevel. Any object with debug, info,
+   * warn and error methods; without child(), components arrive as a `component` field.
+   */
+  logger?: LoggerLike;
   /** Default: core's fingerprint(). */
   fingerprinter?: (request: Request<any>) => string;
   /** Install SIGINT/SIGTERM handlers: first graceful stop, second abort (default false). */
@@ -94,6 +97,8 @@ export class Crawler implements CoreCrawler {
   readonly #abort = new AbortController();
   #settings: CrawlSettings | undefined;
   #logger: Logger | undefined;
+  /** The crawler's and engine's own lines: component '@crawl/engine'. */
+  #ownLog: Logger | undefined;
   #downloader: Downloader | undefined;
   #engine: Engine | undefined;
   #started = false;
@@ -105,7 +110,7 @@ export class Crawler implements CoreCrawler {
     this.spider = spider;
     this.#options = options;
     this.#fingerprint = options.fingerprinter ?? ((r) => coreFingerprint(r));
-    this.events = new EventBus((event, error) => this.logger.error(`Error in a ${event} listener: ${errorMessage(error)}`, { error }));
+    this.events = new EventBus((event, error) => this.#log.error(`Error in a ${event} listener: ${errorMessage(error)}`, { error }));
     for (const plugin of this.#allPlugins()) {
       const defaults = (plugin as WithSettingDefaults | undefined)?.defaultSettings;
       if (defaults && typeof defaults === 'object') this.#registry.register(defaults, (plugin as Plugin).name);
@@ -134,6 +139,11 @@ export class Crawler implements CoreCrawler {
       this.#logger = countingLogger(inner, this.stats, settings.logLevel);
     }
     return this.#logger;
+  }
+
+  get #log(): Logger {
+    this.#ownLog ??= this.logger.child(ENGINE_COMPONENT);
+    return this.#ownLog;
   }
 
   /** Slots and in-flight count; available once crawl() has started. */
@@ -185,7 +195,7 @@ export class Crawler implements CoreCrawler {
     if (this.#started) throw new ConfigError('Crawler.crawl() runs once per Crawler; create a new Crawler to crawl again');
     this.#started = true;
     const settings = this.settings;
-    const logger = this.logger;
+    const logger = this.#log;
     const options = this.#options;
     const startedAt = new Date();
     this.stats.set('start_time', startedAt);
@@ -250,7 +260,8 @@ export class Crawler implements CoreCrawler {
     await this.#emit('engineStopped');
     removeSignalHandlers?.();
     const stats = this.stats.all();
-    logger.info(`Dumping crawl stats:\n${formatStats(stats)}`);
+    // A field, so that JSON logs get the stats as one object; consoleLogger prints Scrapy's table.
+    logger.info('Dumping crawl stats:', { stats });
     logger.info(`Spider closed (${reason})`);
     return { reason, stats };
   }
@@ -262,7 +273,7 @@ export class Crawler implements CoreCrawler {
     try {
       await (this.events.emitAsync as (e: string, ...a: unknown[]) => Promise<void>)(event, ...(arg === undefined ? [] : [arg]));
     } catch (error) {
-      this.logger.error(`Error in a ${event} listener: ${errorMessage(error)}`, { error });
+      this.#log.error(`Error in a ${event} listener: ${errorMessage(error)}`, { error });
     }
   }
 
@@ -329,12 +340,6 @@ function validatePlugin(plugin: unknown, kind: string, index: number): void {
   if (kind === 'scheduler') {
     for (const m of ['enqueue', 'next', 'size']) if (typeof p[m] !== 'function') fail(`has no ${m}() method`);
   }
-}
-
-function formatStats(stats: Record<string, StatValue>): string {
-  return Object.entries(stats)
-    .map(([k, v]) => `  ${k}: ${v instanceof Date ? v.toISOString() : String(v)}`)
-    .join('\n');
 }
 
 /** Builds a Crawler and runs it: `const { reason, stats } = await crawl(spider, options)`. */

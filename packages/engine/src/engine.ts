@@ -1,5 +1,6 @@
-import { ConfigError, DownloadError, isRequest, type CloseReason, type Crawler, type Request, type Response, type Scheduler } from '@crawl/core';
+import { ConfigError, DownloadError, isRequest, type CloseReason, type Crawler, type Logger, type Request, type Response, type Scheduler } from '@crawl/core';
 import type { Downloader } from './downloader/downloader.js';
+import { ENGINE_COMPONENT } from './logger.js';
 import type { JobScheduler } from './scheduler/job-scheduler.js';
 import type { Scraper, ScraperHost } from './scraper.js';
 import type { StartCursor } from './start-requests.js';
@@ -7,6 +8,8 @@ import { errorMessage, safeEmit, safeEmitAsync } from './util/safe-emit.js';
 import { isThenable } from './util/thenable.js';
 
 type State = 'running' | 'stopping' | 'closed';
+
+const RESOLVED = Promise.resolve();
 
 /**
  * The execution engine: pulls requests from the scheduler (and start requests when the
@@ -17,6 +20,7 @@ type State = 'running' | 'stopping' | 'closed';
  */
 export class Engine implements ScraperHost {
   readonly crawler: Crawler;
+  readonly #log: Logger;
   readonly #scheduler: JobScheduler;
   readonly #downloader: Downloader;
   readonly #start: StartCursor;
@@ -42,6 +46,7 @@ export class Engine implements ScraperHost {
 
   constructor(crawler: Crawler, scheduler: Scheduler, downloader: Downloader, start: StartCursor) {
     this.crawler = crawler;
+    this.#log = crawler.logger.child(ENGINE_COMPONENT);
     this.#scheduler = scheduler;
     this.#downloader = downloader;
     this.#start = start;
@@ -85,7 +90,9 @@ export class Engine implements ScraperHost {
     }
     if (this.#wakeQueued) return;
     this.#wakeQueued = true;
-    queueMicrotask(this.#onWake);
+    // A microtask all the same, without the AsyncResource queueMicrotask() wraps each callback in
+    // (one per wake-up, i.e. per scheduled batch: about 1.5% of a crawl's CPU).
+    void RESOLVED.then(this.#onWake);
   }
 
   readonly #onWake = (): void => {
@@ -104,7 +111,7 @@ export class Engine implements ScraperHost {
     if (this.#state !== 'running') return;
     this.#state = 'stopping';
     this.#reason = reason;
-    this.crawler.logger.info(`Closing spider (${reason})`);
+    this.#log.info(`Closing spider (${reason})`);
     this.#start.return();
     void this.#checkIdle();
   }
@@ -114,7 +121,7 @@ export class Engine implements ScraperHost {
     if (this.#state === 'closed') return;
     this.#aborted = true;
     if (this.#state === 'running') {
-      this.crawler.logger.info(`Closing spider (${reason})`);
+      this.#log.info(`Closing spider (${reason})`);
       this.#start.return();
     }
     this.#finish(this.#reason ?? reason);
@@ -123,11 +130,10 @@ export class Engine implements ScraperHost {
   /** Schedules a request (callback output, a middleware's replacement, crawler.schedule()). */
   enqueue(request: Request<any>): boolean | Promise<boolean> {
     if (this.#state === 'closed') {
-      this.crawler.logger.debug(`Dropped ${String(request)}: the crawl has closed`);
+      this.#log.debug(`Dropped ${String(request)}: the crawl has closed`);
       return false;
     }
-    const { events, logger } = this.crawler;
-    safeEmit(events, logger, 'requestScheduled', request);
+    safeEmit(this.crawler.events, this.#log, 'requestScheduled', request);
     const accepted = this.#scheduler.enqueue(request);
     if (isThenable(accepted)) return Promise.resolve(accepted).then((ok) => this.#afterEnqueue(request, ok));
     return this.#afterEnqueue(request, accepted);
@@ -169,7 +175,7 @@ export class Engine implements ScraperHost {
 
   #afterEnqueue(request: Request<any>, accepted: boolean): boolean {
     if (accepted) this.wake();
-    else safeEmit(this.crawler.events, this.crawler.logger, 'requestDropped', request, 'filtered by the scheduler');
+    else safeEmit(this.crawler.events, this.#log, 'requestDropped', request, 'filtered by the scheduler');
     return accepted;
   }
 
@@ -180,7 +186,7 @@ export class Engine implements ScraperHost {
         await this.#pull();
       } while (this.#pumpAgain && this.#state === 'running');
     } catch (error) {
-      this.crawler.logger.error(`Engine error while pulling requests: ${errorMessage(error)}`, { error });
+      this.#log.error(`Engine error while pulling requests: ${errorMessage(error)}`, { error });
       this.stop('shutdown');
     } finally {
       this.#pumping = false;
@@ -216,7 +222,7 @@ export class Engine implements ScraperHost {
       const next = this.#start.next();
       step = isThenable(next) ? await next : next;
     } catch (error) {
-      this.crawler.logger.error(`Error while obtaining start requests: ${errorMessage(error)}`, { error });
+      this.#log.error(`Error while obtaining start requests: ${errorMessage(error)}`, { error });
       this.#startDone = true;
       return false;
     }
@@ -247,7 +253,7 @@ export class Engine implements ScraperHost {
         (error: unknown) => this.#scraper!.scrapeFailure(request, error),
       )
       .catch((error: unknown) => {
-        this.crawler.logger.error(`Unexpected error processing ${String(request)}: ${errorMessage(error)}`, { error });
+        this.#log.error(`Unexpected error processing ${String(request)}: ${errorMessage(error)}`, { error });
       })
       .then(() => {
         // After an abort the callback may not have run: the request stays pending for a resumed job.
@@ -255,7 +261,7 @@ export class Engine implements ScraperHost {
         return undefined;
       })
       .catch((error: unknown) => {
-        this.crawler.logger.error(`Scheduler error acknowledging ${String(request)}: ${errorMessage(error)}`, { error });
+        this.#log.error(`Scheduler error acknowledging ${String(request)}: ${errorMessage(error)}`, { error });
       })
       .finally(() => {
         this.#pending--;
@@ -272,7 +278,8 @@ export class Engine implements ScraperHost {
   /** Ties the response to its request, counts it and announces it (Scrapy's _downloaded). */
   #received(request: Request<any>, result: Response): Response {
     const response = result.request ? result : result.replace({ request });
-    const { stats, logger, events } = this.crawler;
+    const { stats, events } = this.crawler;
+    const logger = this.#log;
     stats.inc('response_received_count');
     if (this.#debug) {
       const referer = request.headers.get('referer');
@@ -307,7 +314,7 @@ export class Engine implements ScraperHost {
   async #idle(): Promise<void> {
     if (!(await this.#schedulerEmpty())) return;
     const crawledBefore = this.#crawled;
-    await safeEmitAsync(this.crawler.events, this.crawler.logger, 'spiderIdle');
+    await safeEmitAsync(this.crawler.events, this.#log, 'spiderIdle');
     if (this.#pumping || this.#wakeQueued || this.#pending > 0 || this.#state !== 'running') return;
     if (this.#crawled !== crawledBefore) return;
     if (!(await this.#schedulerEmpty())) return;

@@ -8,7 +8,7 @@ export { memoryScheduler, PriorityQueue, fingerprintDupeFilter, diskScheduler, D
 export type { DiskScheduler, DiskSchedulerOptions, JobScheduler, StartProgress } from './scheduler/index.js';
 export { spiderState, JOB_SCHEMA_VERSION } from './jobdir/index.js';
 export type { MemoryScheduler, MemorySchedulerOptions, QueueOrder, DupeFilter, FingerprintDupeFilterOptions } from './scheduler/index.js';
-export { consoleLogger, countingLogger, type ConsoleLoggerOptions, type LogLevel } from './logger.js';
+export { adaptLogger, consoleLogger, countingLogger, ENGINE_COMPONENT, formatStats, type ConsoleLoggerOptions, type LoggerLike, type LogLevel } from './logger.js';
 export { EventBus } from './events.js';
 export { MemoryStats } from './stats.js';
 export { Downloader } from './downloader/downloader.js';

@@ -5,12 +5,14 @@ import type { Plugin } from '@crawl/core';
  * scraped M items (at Y items/min)". The timer is unref'd and cleared at close.
  */
 export function logStats(): Plugin {
+  const name = '@crawl/engine/log-stats';
   let timer: NodeJS.Timeout | undefined;
   return {
-    name: '@crawl/engine/log-stats',
+    name,
     open(crawler) {
       const interval = crawler.settings.logStatsInterval;
       if (!interval) return;
+      const log = crawler.logger.child(name);
       const perMinute = 60 / interval;
       let lastPages = 0;
       let lastItems = 0;
@@ -21,7 +23,7 @@ export function logStats(): Plugin {
         const itemRate = Math.round((items - lastItems) * perMinute);
         lastPages = pages;
         lastItems = items;
-        crawler.logger.info(`Crawled ${pages} pages (at ${pageRate} pages/min), scraped ${items} items (at ${itemRate} items/min)`);
+        log.info(`Crawled ${pages} pages (at ${pageRate} pages/min), scraped ${items} items (at ${itemRate} items/min)`);
       };
       tick();
       timer = setInterval(tick, interval * 1000);

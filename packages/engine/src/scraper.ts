@@ -9,10 +9,12 @@ import {
   type Crawler,
   type Failure,
   type ItemPipeline,
+  type Logger,
   type Request,
   type Response,
 } from '@crawl/core';
 import { describe } from './downloader/middleware-chain.js';
+import { ENGINE_COMPONENT } from './logger.js';
 import { errorName } from './util/error-name.js';
 import type { SpiderMiddlewareChain } from './spider-middleware-chain.js';
 import { forEachOutput } from './spider-output.js';
@@ -34,6 +36,8 @@ export interface ScraperHost {
 /** Elements an atomic-mode callback/errback yielded before it threw, discarded unprocessed. */
 export const DISCARDED_OUTPUT_STAT = 'spider_exceptions/discarded_output_count';
 
+const SCRAPER_COMPONENT = `${ENGINE_COMPONENT}/scraper`;
+
 /** Scrapy's minimum size accounted per response in process (MIN_RESPONSE_SIZE). */
 const MIN_RESPONSE_SIZE = 1024;
 
@@ -54,6 +58,7 @@ export class Scraper {
   readonly #concurrentItems: number;
   readonly #debug: boolean;
   readonly #callbackOutput: 'stream' | 'atomic';
+  readonly #log: Logger;
 
   constructor(host: ScraperHost, chain: SpiderMiddlewareChain, pipelines: readonly ItemPipeline<any, any>[]) {
     this.#host = host;
@@ -62,6 +67,7 @@ export class Scraper {
     this.#concurrentItems = host.crawler.settings.concurrentItems;
     this.#debug = host.crawler.settings.logLevel === 'debug';
     this.#callbackOutput = host.crawler.settings.callbackOutput;
+    this.#log = host.crawler.logger.child(SCRAPER_COMPONENT);
   }
 
   /** Runs a downloaded response through processSpiderInput and the request's callback. */
@@ -92,6 +98,8 @@ export class Scraper {
       }
     } finally {
       this.activeSize -= size;
+      // A streamed body the callback did not read to the end would hold its connection open.
+      if (response.bodyStream !== undefined) response.bodyStream.destroy();
     }
   }
 
@@ -101,7 +109,8 @@ export class Scraper {
    */
   async scrapeFailure(request: Request<any>, error: unknown, response?: Response): Promise<void> {
     if (this.#host.aborted) return;
-    const { spider, logger } = this.#host.crawler;
+    const { spider } = this.#host.crawler;
+    const logger = this.#log;
     const errback = request.errback;
     if (errback) {
       const failure: Failure = response ? { request, error, response } : { request, error };
@@ -165,20 +174,20 @@ export class Scraper {
       if (error instanceof DropItem) {
         crawler.stats.inc('item_dropped_count');
         crawler.stats.inc(`item_dropped_reasons_count/${label}`);
-        crawler.logger.warn(`Dropped: ${error.message}`, { item: current, ...(response ? { url: response.url } : {}) });
-        await safeEmitAsync(crawler.events, crawler.logger, 'itemDropped', current, error, response);
+        this.#log.warn(`Dropped: ${error.message}`, { item: current, ...(response ? { url: response.url } : {}) });
+        await safeEmitAsync(crawler.events, this.#log, 'itemDropped', current, error, response);
         return;
       }
       crawler.stats.inc('item_error_count');
       crawler.stats.inc(`item_error_reasons_count/${label}`);
-      crawler.logger.error(`Error processing item${response ? ` from ${String(response)}` : ''}: ${errorMessage(error)}`, { item: current, error });
-      await safeEmitAsync(crawler.events, crawler.logger, 'itemError', current, error, response);
+      this.#log.error(`Error processing item${response ? ` from ${String(response)}` : ''}: ${errorMessage(error)}`, { item: current, error });
+      await safeEmitAsync(crawler.events, this.#log, 'itemError', current, error, response);
       return;
     }
     if (this.#host.aborted) return;
     crawler.stats.inc('item_scraped_count');
-    if (this.#debug) crawler.logger.debug(`Scraped from ${response ? String(response) : 'start()'}`, { item: current });
-    await safeEmitAsync(crawler.events, crawler.logger, 'itemScraped', current, response);
+    if (this.#debug) this.#log.debug(`Scraped from ${response ? String(response) : 'start()'}`, { item: current });
+    await safeEmitAsync(crawler.events, this.#log, 'itemScraped', current, response);
   }
 
   /**
@@ -221,7 +230,7 @@ export class Scraper {
     if (mode === undefined) return this.#callbackOutput;
     if (mode === 'stream' || mode === 'atomic') return mode;
     const error = new ConfigError(`Invalid meta.callbackOutput ${JSON.stringify(mode)} on ${String(request)} (expected 'stream' or 'atomic'); using the callbackOutput setting ('${this.#callbackOutput}')`);
-    this.#host.crawler.logger.error(error.message, { error });
+    this.#log.error(error.message, { error });
     return this.#callbackOutput;
   }
 
@@ -265,7 +274,7 @@ export class Scraper {
   }
 
   #scheduleFailed(error: unknown, request: Request<any>): void {
-    this.#host.crawler.logger.error(`Error scheduling ${String(request)}: ${errorMessage(error)}`, { error });
+    this.#log.error(`Error scheduling ${String(request)}: ${errorMessage(error)}`, { error });
   }
 
   #outputHookFailed(error: unknown, request: Request<any> | undefined, response: Response | undefined): void {
@@ -310,7 +319,8 @@ export class Scraper {
       this.#host.closeSpider(error.reason);
       return;
     }
-    const { stats, logger, events } = this.#host.crawler;
+    const { stats, events } = this.#host.crawler;
+    const logger = this.#log;
     const referer = request?.headers.get('referer');
     const what = request ? String(request) : 'start requests';
     logger.error(`Spider error processing ${what} (referer: ${referer ?? 'None'}): ${errorMessage(error)}`, { error });

@@ -2,6 +2,7 @@ import type { Crawler } from '@crawl/core';
 import { Agent, type Dispatcher } from 'undici';
 import type { ResolvedHttpOptions } from './options.js';
 import type { ProxyTarget } from './proxy.js';
+import { peerPoolFactory } from './socket-info.js';
 import { createTunnelAgent } from './tunnel-agent.js';
 
 /**
@@ -41,6 +42,8 @@ export function createAgentSet(options: ResolvedHttpOptions): AgentSet {
 
   const create = (connections: number | null, tlsVerify: boolean, bindAddress: string | undefined): Agent =>
     new Agent({
+      // Pools whose connections remember their peer address and certificate (response.ipAddress, .certificate).
+      factory: peerPoolFactory,
       connections,
       pipelining: options.pipelining,
       keepAliveTimeout: options.keepAliveTimeoutMs,

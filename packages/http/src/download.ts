@@ -12,7 +12,10 @@ import {
   type ResponseInit,
 } from '@crawl/core';
 import type { Dispatcher } from 'undici';
+import { HttpBodyStream, type StreamSource } from './body-stream.js';
+import { httpLog } from './log.js';
 import { isConnectionLoss, mapDownloadError } from './map-error.js';
+import { PEER_LISTENER, type PeerDispatchOptions, type PeerSource } from './socket-info.js';
 import { concatChunks, directHeaders, requestPath, toCoreHeaders } from './wire.js';
 
 /** Per-request limits, resolved by the handler from meta and settings. */
@@ -34,6 +37,8 @@ export interface ProxiedWire {
   readonly headers: string[] | Record<string, string | string[]>;
   /** The proxy's `scheme://host:port`, named in error messages. */
   readonly proxy: string;
+  /** TLS server name when the connection is TLS to an https:// proxy (not the target's name). */
+  readonly servername?: string | undefined;
 }
 
 /** A StopDownload with the partial response attached, as Scrapy's errback sees it. */
@@ -47,6 +52,20 @@ function resolveLater(resolve: (response: Response) => void, response: Response)
   setImmediate(resolve, response);
 }
 
+/** Buffered bytes above which a streamed body pauses the socket until the consumer reads. */
+const STREAM_HIGH_WATER_MARK = 256 * 1024;
+/**
+ * meta.streamBody: a body that ends within this many bytes is delivered whole as usual (so small
+ * responses still get every body-reading middleware: meta refresh, HTTP cache, byte stats); past
+ * it the response is delivered with what arrived so far at the head of `bodyStream`.
+ */
+export const STREAM_THRESHOLD = 1024 * 1024;
+const EMPTY = new Uint8Array(0);
+
+function wantsStream(request: Request<any>, status: number): boolean {
+  return request.meta.streamBody === true && status >= 200 && status < 300 && status !== 204 && request.method !== 'HEAD';
+}
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -58,7 +77,7 @@ function message(error: unknown): string {
  * A class rather than closures because undici calls these methods per chunk on the hot path:
  * the prototype shares them, so a download costs one object instead of a closure per callback.
  */
-export class HttpDownload implements Dispatcher.DispatchHandler {
+export class HttpDownload implements Dispatcher.DispatchHandler, StreamSource {
   readonly request: Request<any>;
   readonly crawler: Crawler;
   readonly limits: DownloadLimits;
@@ -81,6 +100,12 @@ export class HttpDownload implements Dispatcher.DispatchHandler {
   private emitBytes = false;
   private closeDelimited = false;
   private proxy: string | undefined = undefined;
+  /** The undici Client this download was dispatched to, set by it (socket-info.ts): its peer gives ipAddress and certificate. */
+  connection: PeerSource | undefined = undefined;
+  /** meta.streamBody on a 2xx: the body becomes a stream once it passes STREAM_THRESHOLD. */
+  private streamable = false;
+  /** Set once the body is streamed: the response went out, the rest of the download feeds this. */
+  private stream: HttpBodyStream | undefined = undefined;
 
   constructor(
     request: Request<any>,
@@ -116,7 +141,9 @@ export class HttpDownload implements Dispatcher.DispatchHandler {
           method: request.method as Dispatcher.HttpMethod,
           headers: wire === undefined ? directHeaders(request) : wire.headers,
           body: body.byteLength > 0 ? body : null,
-        },
+          servername: wire === undefined ? undefined : wire.servername,
+          [PEER_LISTENER]: this,
+        } as PeerDispatchOptions,
         this,
       );
     } catch (error) {
@@ -168,12 +195,13 @@ export class HttpDownload implements Dispatcher.DispatchHandler {
     if (length === undefined) {
       // Neither length nor chunking: the body ends when the server closes (Scrapy flags it 'partial').
       this.closeDelimited = !headers.has('transfer-encoding');
+      this.streamable = wantsStream(request, statusCode);
       return;
     }
     const declared = Number(length);
     const { maxSize, warnSize } = this.limits;
     if (maxSize > 0 && declared > maxSize) {
-      this.crawler.logger.warn(
+      httpLog(this.crawler).warn(
         `Cancelling download of ${request.url}: expected response size (${declared}) larger than download max size (${maxSize}).`,
         { url: request.url, size: declared, maxSize },
       );
@@ -182,16 +210,26 @@ export class HttpDownload implements Dispatcher.DispatchHandler {
     }
     if (warnSize > 0 && declared > warnSize) {
       this.warned = true;
-      this.crawler.logger.warn(
+      httpLog(this.crawler).warn(
         `Expected response size (${declared}) larger than download warn size (${warnSize}) in request ${request}.`,
         { url: request.url, size: declared, warnSize },
       );
     }
+    this.streamable = wantsStream(request, statusCode);
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  /** Resolves now with a response whose body is a stream; the rest of the download feeds it. */
+  private deliverStream(): HttpBodyStream {
+    const stream = new HttpBodyStream(this, STREAM_HIGH_WATER_MARK);
+    this.stream = stream;
+    this.resolve(this.buildResponse(undefined, stream));
+    return stream;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.settled) return;
-    this.chunks.push(chunk);
+    const stream = this.stream;
+    if (stream === undefined) this.chunks.push(chunk);
     const received = (this.received += chunk.byteLength);
     if (this.emitBytes) {
       try {
@@ -203,7 +241,7 @@ export class HttpDownload implements Dispatcher.DispatchHandler {
     const { maxSize, warnSize } = this.limits;
     if (maxSize > 0 && received > maxSize) {
       this.chunks = [];
-      this.crawler.logger.warn(
+      httpLog(this.crawler).warn(
         `Received (${received}) bytes larger than download max size (${maxSize}) in request ${this.request}.`,
         { url: this.request.url, size: received, maxSize },
       );
@@ -212,17 +250,39 @@ export class HttpDownload implements Dispatcher.DispatchHandler {
     }
     if (warnSize > 0 && !this.warned && received > warnSize) {
       this.warned = true;
-      this.crawler.logger.warn(`Received more bytes than download warn size (${warnSize}) in request ${this.request}.`, {
+      httpLog(this.crawler).warn(`Received more bytes than download warn size (${warnSize}) in request ${this.request}.`, {
         url: this.request.url,
         size: received,
         warnSize,
       });
     }
+    // After the checks, so a chunk past the limit never reaches the consumer.
+    if (stream !== undefined) {
+      if (!stream.push(chunk)) controller.pause();
+    } else if (this.streamable && received > STREAM_THRESHOLD) {
+      const held = this.chunks;
+      const started = this.deliverStream();
+      let room = true;
+      for (const part of held) room = started.push(part);
+      if (!room) controller.pause();
+    }
+  }
+
+  resumeTransfer(): void {
+    const controller = this.controller;
+    if (controller !== undefined && controller.paused && !this.settled) controller.resume();
+  }
+
+  cancelFromConsumer(reason: Error): void {
+    if (this.settled) return;
+    this.settle();
+    this.cancelTransfer(reason);
   }
 
   onResponseEnd(): void {
     if (this.settled) return;
     this.settle();
+    if (this.stream !== undefined) return this.stream.finish();
     const response = this.buildResponse(this.closeDelimited ? ['partial'] : undefined);
     // With pipelining 1, undici frees the connection in a setImmediate it schedules right after this
     // callback returns. A caller that sends its next request as soon as this one resolves would find
@@ -241,7 +301,7 @@ export class HttpDownload implements Dispatcher.DispatchHandler {
       }
       const expected = this.headers?.getFirst('content-length');
       this.settle();
-      this.reject(
+      this.fail(
         new ResponseDataLossError(
           url,
           `Got data loss in ${url}: the connection closed after ${this.received}${expected === undefined ? '' : ` of ${expected}`} body bytes (${message(error)}). ` +
@@ -252,7 +312,7 @@ export class HttpDownload implements Dispatcher.DispatchHandler {
       return;
     }
     this.settle();
-    this.reject(mapDownloadError(error, url, this.limits.connectTimeoutMs, this.secure, this.proxy));
+    this.fail(mapDownloadError(error, url, this.limits.connectTimeoutMs, this.secure, this.proxy));
   }
 
   // ---- ending ---------------------------------------------------------------------------------
@@ -261,8 +321,14 @@ export class HttpDownload implements Dispatcher.DispatchHandler {
   abortWith(error: Error): void {
     if (this.settled) return;
     this.settle();
-    this.reject(error);
+    this.fail(error);
     this.cancelTransfer(error);
+  }
+
+  /** The caller learns of the failure: through the promise, or through the stream once delivered. */
+  private fail(error: Error): void {
+    if (this.stream === undefined) this.reject(error);
+    else this.stream.destroy(error);
   }
 
   private cancelTransfer(reason: Error): void {
@@ -278,19 +344,25 @@ export class HttpDownload implements Dispatcher.DispatchHandler {
     this.registry.delete(this);
   }
 
+  /** Ends with what arrived (a streamed body just ends: its response was delivered already). */
   private succeed(flags: readonly string[] | undefined): void {
     this.settle();
-    this.resolve(this.buildResponse(flags));
+    if (this.stream !== undefined) this.stream.finish();
+    else this.resolve(this.buildResponse(flags));
   }
 
-  private buildResponse(flags: readonly string[] | undefined): Response {
+  private buildResponse(flags: readonly string[] | undefined, bodyStream?: HttpBodyStream): Response {
     const init: ResponseInit = {
       status: this.status,
       headers: this.headers!,
-      body: concatChunks(this.chunks, this.received),
+      body: bodyStream === undefined ? concatChunks(this.chunks, this.received) : EMPTY,
       request: this.request,
       protocol: 'HTTP/1.1',
+      ipAddress: this.connection?.peer?.address,
+      // Only for https: an http: request through an https:// proxy would otherwise report the proxy's.
+      certificate: this.secure ? this.connection?.peer?.certificate : undefined,
     };
+    if (bodyStream !== undefined) init.bodyStream = bodyStream;
     if (flags !== undefined) init.flags = flags;
     this.chunks = [];
     return createResponse(this.request.url, init);
@@ -299,8 +371,16 @@ export class HttpDownload implements Dispatcher.DispatchHandler {
   /** A listener threw: StopDownload ends the download (returns true); anything else is logged. */
   private listenerFailed(error: unknown, event: 'headersReceived' | 'bytesReceived'): boolean {
     if (!(error instanceof StopDownload)) {
-      this.crawler.logger.error(`A ${event} listener failed for ${this.request.url}: ${message(error)}`, { error });
+      httpLog(this.crawler).error(`A ${event} listener failed for ${this.request.url}: ${message(error)}`, { error });
       return false;
+    }
+    if (this.stream !== undefined) {
+      // The response went out with the headers; the stream ends (or fails) where the listener stopped it.
+      this.settle();
+      if (error.fail) this.stream.destroy(error);
+      else this.stream.finish();
+      this.cancelTransfer(error);
+      return true;
     }
     const response = this.buildResponse(['download_stopped']);
     this.settle();

@@ -48,7 +48,13 @@ function proxiedRoute(
   if (request.scheme === 'http') {
     return {
       dispatcher: agents.forward(crawler, tlsVerify, bindAddress),
-      wire: { origin: proxy.href, path: request.origin + requestPath(request), headers: forwardHeaders(request, proxy.auth), proxy: proxy.href },
+      wire: {
+        origin: proxy.href,
+        path: request.origin + requestPath(request),
+        headers: forwardHeaders(request, proxy.auth),
+        proxy: proxy.href,
+        servername: proxy.servername,
+      },
     };
   }
   const token = request.headers.getFirst('proxy-authorization') ?? proxy.auth;

@@ -1,4 +1,5 @@
 import { ConfigError } from '@crawl/core';
+import { isIP } from 'node:net';
 
 /** A proxy from `meta.proxy`, parsed once per distinct value. */
 export interface ProxyTarget {
@@ -7,6 +8,11 @@ export interface ProxyTarget {
   readonly secure: boolean;
   /** `Basic …` from credentials in the URL, used only when the request has no Proxy-Authorization header. */
   readonly auth: string | undefined;
+  /**
+   * TLS server name for an https:// proxy named by host name (undefined for an IP address, which
+   * SNI does not carry). undici would otherwise take it from the Host header, the target's name.
+   */
+  readonly servername: string | undefined;
 }
 
 const MAX_CACHED = 256;
@@ -49,7 +55,9 @@ function parse(value: string, url: string): ProxyTarget {
     const credentials = `${decode(parsed.username, text, url)}:${decode(parsed.password, text, url)}`;
     auth = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
   }
-  return { href: `${protocol}//${parsed.host}`, secure: protocol === 'https:', auth };
+  const secure = protocol === 'https:';
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  return { href: `${protocol}//${parsed.host}`, secure, auth, servername: secure && isIP(host) === 0 ? host : undefined };
 }
 
 export type ProxyParser = (value: string, url: string) => ProxyTarget;

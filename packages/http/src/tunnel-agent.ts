@@ -1,6 +1,7 @@
 import { Pool, ProxyAgent } from 'undici';
 import type { ResolvedHttpOptions } from './options.js';
 import type { ProxyTarget } from './proxy.js';
+import { tunnelPeerPoolFactory } from './socket-info.js';
 
 /**
  * An undici ProxyAgent for https: requests through one proxy with one credential: each connection
@@ -23,6 +24,9 @@ export function createTunnelAgent(
     ...(token === undefined ? {} : { token }),
     // Always CONNECT: this agent only carries https: requests (http: ones go to the proxy in absolute form).
     proxyTunnel: true,
+    // The tunnels' pools: each Client records the TLS socket inside its tunnel, so the certificate is the
+    // origin's and the address is the proxy's (the only one this side of the tunnel knows).
+    factory: tunnelPeerPoolFactory(),
     connections,
     pipelining: options.pipelining,
     keepAliveTimeout: options.keepAliveTimeoutMs,

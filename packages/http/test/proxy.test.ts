@@ -239,6 +239,17 @@ describe('https:// proxies', () => {
     expect(p.connects.map((c) => c.target)).toEqual([`localhost:${tlsOrigin.port}`]);
   });
 
+  it('checks the https:// proxy certificate against the proxy name, not the http: target named in Host', async () => {
+    const p = await proxy({ tls: { key: TLS_KEY, cert: TLS_CERT }, lookup: loopbackLookup({ 'shop.test': '127.0.0.1' }) });
+    // The proxy resolves shop.test itself; the certificate is for localhost only, so using the target's name
+    // (shop.test) as the TLS server name would fail with ERR_TLS_CERT_ALTNAME_INVALID.
+    const handler = make({ ca: TLS_CERT, lookup: loopbackLookup({ localhost: '127.0.0.1' }) });
+    const target = `http://shop.test:${new URL(plainOrigin.url).port}/named`;
+    const response = await handler.download(new Request(target, { meta: { proxy: `https://localhost:${p.port}` } }), crawler);
+    expect(response.status).toBe(200);
+    expect(p.requests.map((r) => r.target)).toEqual([target]);
+  });
+
   it('verifies the proxy certificate when tlsVerify is on', async () => {
     const p = await proxy({ tls: { key: TLS_KEY, cert: TLS_CERT } });
     const error = await make({ lookup: loopbackLookup({ localhost: '127.0.0.1' }) })
@@ -287,7 +298,7 @@ describe('meta.proxy validation', () => {
 describe('tunnel agents', () => {
   it('keeps at most MAX_TUNNEL_AGENTS and closes the least recently used', async () => {
     const agents = createAgentSet(resolveHttpOptions({}));
-    const target = { href: 'http://127.0.0.1:9', secure: false, auth: undefined };
+    const target = { href: 'http://127.0.0.1:9', secure: false, auth: undefined, servername: undefined };
     const first = agents.tunnel(crawler, target, 'Basic first', true, undefined);
     for (let i = 0; i < MAX_TUNNEL_AGENTS + 8; i++) agents.tunnel(crawler, target, `Basic ${i}`, true, undefined);
     // Idle agents finish closing at once; then only the live ones remain.

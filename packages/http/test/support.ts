@@ -98,7 +98,7 @@ export function fakeCrawler(settings: Partial<CrawlSettings> = {}, abortSignal?:
     (message: string, fields?: Record<string, unknown>): void => {
       lines.push({ level, message, fields });
     };
-  const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), child: () => logger };
   const unsupported = (what: string) => () => {
     throw new Error(`fakeCrawler: ${what} is not available in http handler tests`);
   };

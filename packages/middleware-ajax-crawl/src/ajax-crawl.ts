@@ -1,4 +1,4 @@
-import { ConfigError, HtmlResponse, NotConfigured, type Crawler, type DownloaderMiddleware, type Request, type Response } from '@crawl/core';
+import { ConfigError, HtmlResponse, NotConfigured, type Crawler, type DownloaderMiddleware, type Logger, type Request, type Response } from '@crawl/core';
 import { escapeAjax, hasEscapedFragment } from './escape-ajax.js';
 import { hasAjaxCrawlableMeta } from './meta-fragment.js';
 import { AJAX_CRAWL_DEFAULTS, isValidMaxSize, validateAjaxCrawlOptions, type AjaxCrawlOptions } from './options.js';
@@ -17,6 +17,13 @@ export interface AjaxCrawlMiddleware extends DownloaderMiddleware {
 export function ajaxCrawl(options?: AjaxCrawlOptions): AjaxCrawlMiddleware {
   const opts = validateAjaxCrawlOptions(options);
   const maxSizes = new WeakMap<Crawler, number>();
+  const logs = new WeakMap<Crawler, Logger>();
+  // Made once per crawl in open() (or on the first line if a test calls hooks without open()).
+  const logFor = (crawler: Crawler): Logger => {
+    let log = logs.get(crawler);
+    if (log === undefined) logs.set(crawler, (log = crawler.logger.child('@crawl/middleware-ajax-crawl')));
+    return log;
+  };
 
   return {
     name: '@crawl/middleware-ajax-crawl',
@@ -30,6 +37,7 @@ export function ajaxCrawl(options?: AjaxCrawlOptions): AjaxCrawlMiddleware {
       const maxSize = opts.maxSize ?? settings.ajaxCrawlMaxSize ?? AJAX_CRAWL_DEFAULTS.maxSize;
       if (!isValidMaxSize(maxSize)) throw new ConfigError(`Setting ajaxCrawlMaxSize must be a positive integer (bytes), got ${String(maxSize)}`);
       maxSizes.set(crawler, maxSize);
+      logFor(crawler);
     },
 
     processResponse(request, response, crawler) {
@@ -40,7 +48,7 @@ export function ajaxCrawl(options?: AjaxCrawlOptions): AjaxCrawlMiddleware {
       const hash = request.url.indexOf('#');
       const url = escapeAjax(`${hash < 0 ? request.url : request.url.slice(0, hash)}#!`);
       const ajaxRequest = request.replace({ url, meta: { ...request.meta, ajaxCrawlable: true } });
-      crawler.logger.debug(`Downloading AJAX crawlable ${String(ajaxRequest)} instead of ${String(request)}`);
+      logFor(crawler).debug(`Downloading AJAX crawlable ${String(ajaxRequest)} instead of ${String(request)}`);
       return ajaxRequest;
     },
   };

@@ -111,6 +111,17 @@ describe('ajaxCrawl() processResponse', () => {
     expect(next.dontFilter).toBe(false);
   });
 
+  it('logs the rewrite under its own component', () => {
+    const crawler = fakeCrawler({ settingDefaults });
+    const mw = ajaxCrawl({ enabled: true });
+    mw.open(crawler);
+    const request = new Request('http://a.test/app');
+    mw.processResponse(request, page(request, `<head>${META}</head>`), crawler);
+    expect(crawler.messages('debug', '@crawl/middleware-ajax-crawl')).toEqual([
+      'Downloading AJAX crawlable <GET http://a.test/app?_escaped_fragment_=> instead of <GET http://a.test/app>',
+    ]);
+  });
+
   it('leaves non-200, non-GET, non-HTML, already escaped and already rewritten responses alone', () => {
     const get = new Request('http://a.test/');
     const body = `<head>${META}</head>`;

@@ -1,11 +1,22 @@
-import { DownloadError, ResponseTooLargeError, type Crawler, type DownloaderMiddleware, type Request, type Response } from '@crawl/core';
+import { DownloadError, ResponseTooLargeError, type Crawler, type DownloaderMiddleware, type Logger, type Request, type Response } from '@crawl/core';
 import { decode, DecodedSizeExceeded } from './decode.js';
+import { decodeStream } from './decode-stream.js';
 import { ACCEPT_ENCODING, createZstdDecompress, planDecoding, type EncodingPlan } from './encodings.js';
 import { sizeLimit } from './limits.js';
 import { resolveCompressionOptions, type CompressionOptions } from './options.js';
 import { withDecodedBody } from './rebuild.js';
 
 const PARTIAL_FLAGS: ReadonlySet<string> = new Set(['dataloss', 'partial', 'download_stopped']);
+
+const COMPONENT = '@crawl/middleware-compression';
+const logs = new WeakMap<Crawler, Logger>();
+
+/** The crawl's logger for this middleware: made on its first line, once per crawler (warnings are rare). */
+function logFor(crawler: Crawler): Logger {
+  let log = logs.get(crawler);
+  if (log === undefined) logs.set(crawler, (log = crawler.logger.child(COMPONENT)));
+  return log;
+}
 
 function tooLarge(response: Response, encoding: string, decoded: number, maxSize: number): ResponseTooLargeError {
   const error = new ResponseTooLargeError(response.url, decoded, maxSize);
@@ -20,6 +31,36 @@ function unsupportedMessage(response: Response, kept: readonly string[]): string
   let message = `Cannot decode the response for ${response.url} from unsupported encoding(s) '${kept.join(',')}'.`;
   if (kept.includes('zstd') && createZstdDecompress === undefined) message += ` zstd needs Node.js 22.15 or later (this is ${process.version}).`;
   return message;
+}
+
+/** A streamed body (meta.streamBody) is decoded as the reader reads it, within the same limits. */
+function decodeStreamedResponse(request: Request<any>, response: Response, plan: EncodingPlan, crawler: Crawler): Response {
+  const maxSize = sizeLimit('downloadMaxSize', request, crawler);
+  const mapError = (error: Error): Error => {
+    if (error instanceof DecodedSizeExceeded) return tooLarge(response, plan.decode.map((d) => d.name).join(', '), error.decoded, maxSize);
+    return new DownloadError(response.url, `Cannot decode the ${plan.decode.map((d) => d.name).join(', ')}-encoded body of ${String(response)}: ${error.message}`, {
+      cause: error,
+    });
+  };
+  const onEnd = (decoded: number): void => {
+    crawler.stats.inc('httpcompression/response_bytes', decoded);
+    crawler.stats.inc('httpcompression/response_count');
+  };
+  const bodyStream = decodeStream(
+    plan.decode.map((d) => d.codec),
+    response.bodyStream!,
+    maxSize,
+    mapError,
+    onEnd,
+  );
+  const headers = response.headers.clone();
+  if (plan.keep.length > 0) {
+    headers.set('Content-Encoding', plan.keep.join(', '));
+    logFor(crawler).warn(unsupportedMessage(response, plan.keep), { url: response.url });
+  } else {
+    headers.delete('Content-Encoding');
+  }
+  return response.replace({ headers, bodyStream });
 }
 
 async function decodeResponse(request: Request<any>, response: Response, plan: EncodingPlan, crawler: Crawler): Promise<Response> {
@@ -39,7 +80,7 @@ async function decodeResponse(request: Request<any>, response: Response, plan: E
     }
   }
   if (warnSize > 0 && response.body.byteLength < warnSize && warnSize <= body.byteLength) {
-    crawler.logger.warn(
+    logFor(crawler).warn(
       `${String(response)} body size after decompression (${body.byteLength} B) is larger than the download warn size (${warnSize} B).`,
       { url: response.url, size: body.byteLength, warnSize },
     );
@@ -47,7 +88,7 @@ async function decodeResponse(request: Request<any>, response: Response, plan: E
   const headers = response.headers.clone();
   if (plan.keep.length > 0) {
     headers.set('Content-Encoding', plan.keep.join(', '));
-    crawler.logger.warn(unsupportedMessage(response, plan.keep), { url: response.url });
+    logFor(crawler).warn(unsupportedMessage(response, plan.keep), { url: response.url });
   } else {
     headers.delete('Content-Encoding');
   }
@@ -66,7 +107,7 @@ async function decodeResponse(request: Request<any>, response: Response, plan: E
 export function compression(options: CompressionOptions = {}): DownloaderMiddleware {
   const order = resolveCompressionOptions(options);
   return {
-    name: '@crawl/middleware-compression',
+    name: COMPONENT,
     order,
 
     processRequest(request) {
@@ -78,9 +119,10 @@ export function compression(options: CompressionOptions = {}): DownloaderMiddlew
       if (request.method === 'HEAD' || !response.headers.has('content-encoding')) return response;
       const plan = planDecoding(response.headers.getAll('content-encoding'));
       if (plan.decode.length === 0) {
-        if (plan.keep.length > 0) crawler.logger.warn(unsupportedMessage(response, plan.keep), { url: response.url });
+        if (plan.keep.length > 0) logFor(crawler).warn(unsupportedMessage(response, plan.keep), { url: response.url });
         return response;
       }
+      if (response.bodyStream !== undefined) return decodeStreamedResponse(request, response, plan, crawler);
       return decodeResponse(request, response, plan, crawler);
     },
   };

@@ -15,7 +15,8 @@ export function withDecodedBody(response: Response, headers: Headers, body: Uint
     body,
     request: response.request,
     flags: response.flags,
-    ip: response.ip,
+    ipAddress: response.ipAddress,
+    certificate: response.certificate,
     protocol: response.protocol,
   };
   // `in` finds TextResponse's getter without running it (running it would decode the compressed bytes).

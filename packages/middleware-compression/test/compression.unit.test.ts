@@ -78,7 +78,7 @@ describe('compression()', () => {
     const request = new Request('http://a.test/z.txt');
     const response = createResponse(request.url, { headers: { 'Content-Encoding': 'zstd' }, body: 'opaque', request });
     expect(await compression().processResponse!(request, response, crawler)).toBe(response);
-    expect(crawler.messages('warn')).toEqual([
+    expect(crawler.messages('warn', '@crawl/middleware-compression')).toEqual([
       `Cannot decode the response for http://a.test/z.txt from unsupported encoding(s) 'zstd'. zstd needs Node.js 22.15 or later (this is ${process.version}).`,
     ]);
   });

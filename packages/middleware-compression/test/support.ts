@@ -35,7 +35,17 @@ export async function crawl(requests: Request<any>[], middlewares: DownloaderMid
     {
       name: 'compression-test',
       *start() {
-        for (const r of requests) yield r.replace({ callback: (response) => void responses.push(response), errback: (f) => void failures.push(f) });
+        for (const r of requests) {
+          const own = r.callback;
+          yield r.replace({
+            // A request's own callback still runs (after the response is recorded).
+            callback: (response, kwargs) => {
+              responses.push(response);
+              return own?.(response, kwargs);
+            },
+            errback: (f) => void failures.push(f),
+          });
+        }
       },
       parse: () => undefined,
     },

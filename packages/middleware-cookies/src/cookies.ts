@@ -1,4 +1,4 @@
-import { NotConfigured, type Crawler, type DownloaderMiddleware, type Request, type Response } from '@crawl/core';
+import { NotConfigured, type Crawler, type DownloaderMiddleware, type Logger, type Request, type Response } from '@crawl/core';
 import { CookieJar, MemoryCookieStore } from 'tough-cookie';
 import { mergeCookieHeader } from './cookie-header.js';
 import type { CookieHeaderRecord, CookieJarKey } from './meta.js';
@@ -20,13 +20,20 @@ export interface CookiesMiddleware extends DownloaderMiddleware {
   processResponse(request: Request<any>, response: Response, crawler: Crawler): Response;
 }
 
+const COMPONENT = '@crawl/middleware-cookies';
+
 /** One crawler's jars: never shared between crawlers, created when the crawler opens the middleware. */
 class CrawlerCookies {
   readonly debug: boolean;
+  /** The crawler's '@crawl/middleware-cookies' logger. */
+  readonly log: Logger;
   readonly #jars = new Map<CookieJarKey | undefined, CookieJar>();
+  /** Each jar's store, to tell an empty jar without asking it (see isEmpty). */
+  readonly #stores = new WeakMap<CookieJar, MemoryCookieStore>();
 
-  constructor(debug: boolean) {
+  constructor(debug: boolean, crawler: Crawler) {
     this.debug = debug;
+    this.log = crawler.logger.child(COMPONENT);
   }
 
   get(key: CookieJarKey | undefined): CookieJar | undefined {
@@ -37,10 +44,25 @@ class CrawlerCookies {
     let jar = this.#jars.get(key);
     if (jar === undefined) {
       // rejectPublicSuffixes (tough-cookie's default, spelled out) refuses Domain=co.uk (advisory S5).
-      jar = new CookieJar(new MemoryCookieStore(), { rejectPublicSuffixes: true, looseMode: false, prefixSecurity: 'silent' });
+      const store = new MemoryCookieStore();
+      jar = new CookieJar(store, { rejectPublicSuffixes: true, looseMode: false, prefixSecurity: 'silent' });
+      this.#stores.set(jar, store);
       this.#jars.set(key, jar);
     }
     return jar;
+  }
+
+  /**
+   * True when the jar holds no cookie at all, whoever filled it (responses, request.cookies, or a
+   * user through jar()): then it has nothing to send and the lookup (URL parsing, domain
+   * permutations, a store walk per request) is skipped. Reads the store's index, which
+   * MemoryCookieStore keeps as a null-prototype object keyed by domain.
+   */
+  isEmpty(jar: CookieJar): boolean {
+    const store = this.#stores.get(jar);
+    if (store === undefined) return false;
+    for (const _domain in store.idx) return false;
+    return true;
   }
 }
 
@@ -61,7 +83,7 @@ interface HandSet {
  * built with replace()) goes to another host or from https to http (advisory S4), even if a
  * redirect middleware kept the header.
  */
-function handSetPart(request: Request<any>, crawler: Crawler): HandSet | undefined {
+function handSetPart(request: Request<any>, log: Logger): HandSet | undefined {
   const headers = request.headers;
   if (!headers.has('cookie')) return undefined;
   const lines = headers.getAll('cookie');
@@ -71,7 +93,7 @@ function handSetPart(request: Request<any>, crawler: Crawler): HandSet | undefin
   if (record === undefined || record.sent !== current) return { value: current, host: request.hostname, secure };
   if (record.handSet === undefined) return undefined;
   if (record.host !== request.hostname || (record.secure && !secure)) {
-    crawler.logger.debug(`Dropping the hand-set Cookie header of ${String(request)}: it was set for ${record.secure ? 'https' : 'http'}://${record.host}`);
+    log.debug(`Dropping the hand-set Cookie header of ${String(request)}: it was set for ${record.secure ? 'https' : 'http'}://${record.host}`);
     return undefined;
   }
   return { value: record.handSet, host: record.host, secure: record.secure };
@@ -89,21 +111,21 @@ export function cookies(options?: CookiesOptions): CookiesMiddleware {
   const stateOf = (crawler: Crawler): CrawlerCookies => {
     let state = perCrawler.get(crawler);
     if (state === undefined) {
-      state = new CrawlerCookies(opts.debug ?? crawler.settings.cookiesDebug ?? COOKIES_DEFAULTS.debug);
+      state = new CrawlerCookies(opts.debug ?? crawler.settings.cookiesDebug ?? COOKIES_DEFAULTS.debug, crawler);
       perCrawler.set(crawler, state);
     }
     return state;
   };
 
   return {
-    name: '@crawl/middleware-cookies',
+    name: COMPONENT,
     order: opts.order ?? COOKIES_DEFAULTS.order,
     defaultSettings: { cookiesEnabled: COOKIES_DEFAULTS.enabled, cookiesDebug: COOKIES_DEFAULTS.debug },
 
     open(crawler) {
       const enabled = opts.enabled ?? crawler.settings.cookiesEnabled ?? COOKIES_DEFAULTS.enabled;
       if (!enabled) throw new NotConfigured('cookies are disabled (cookiesEnabled is false)');
-      const state = new CrawlerCookies(opts.debug ?? crawler.settings.cookiesDebug ?? COOKIES_DEFAULTS.debug);
+      const state = new CrawlerCookies(opts.debug ?? crawler.settings.cookiesDebug ?? COOKIES_DEFAULTS.debug, crawler);
       state.jar(undefined);
       perCrawler.set(crawler, state);
     },
@@ -119,12 +141,16 @@ export function cookies(options?: CookiesOptions): CookiesMiddleware {
       const jar = state.jar(meta.cookiejar);
       const given = request.cookies;
       if (given !== undefined && request.internal.cookiesMerged !== given) {
-        mergeRequestCookies(jar, request, crawler.logger);
+        mergeRequestCookies(jar, request, state.log);
         request.internal.cookiesMerged = given;
       }
 
-      const handSet = handSetPart(request, crawler);
-      const value = handSet === undefined ? jar.getCookieStringSync(request.url) : mergeCookieHeader(handSet.value, jar.getCookiesSync(request.url));
+      const handSet = handSetPart(request, state.log);
+      const stored = state.isEmpty(jar) ? undefined : jar;
+      const value =
+        handSet === undefined
+          ? (stored?.getCookieStringSync(request.url) ?? '')
+          : mergeCookieHeader(handSet.value, stored?.getCookiesSync(request.url) ?? []);
       const headers = request.headers;
       if (value === '') {
         headers.delete('cookie');
@@ -137,7 +163,7 @@ export function cookies(options?: CookiesOptions): CookiesMiddleware {
           ? { sent: value, handSet: undefined, host: request.hostname, secure: request.scheme === 'https' }
           : { sent: value, handSet: handSet.value, host: handSet.host, secure: handSet.secure };
       request.internal.cookieHeader = record;
-      if (state.debug) crawler.logger.debug(`Sending cookies to: ${String(request)}\nCookie: ${value}\n`);
+      if (state.debug) state.log.debug(`Sending cookies to: ${String(request)}\nCookie: ${value}\n`);
     },
 
     processResponse(request, response, crawler) {
@@ -149,9 +175,9 @@ export function cookies(options?: CookiesOptions): CookiesMiddleware {
       const lines = response.headers.getAll('set-cookie');
       for (const line of lines) {
         const refused = storeCookie(jar, line, origin);
-        if (refused !== undefined) crawler.logger.debug(`Ignored cookie from ${String(response)}: ${refused}\nSet-Cookie: ${line}`);
+        if (refused !== undefined) state.log.debug(`Ignored cookie from ${String(response)}: ${refused}\nSet-Cookie: ${line}`);
       }
-      if (state.debug) crawler.logger.debug(`Received cookies from: ${String(response)}\n${lines.map((l) => `Set-Cookie: ${l}\n`).join('\n')}`);
+      if (state.debug) state.log.debug(`Received cookies from: ${String(response)}\n${lines.map((l) => `Set-Cookie: ${l}\n`).join('\n')}`);
       return response;
     },
   };

@@ -75,7 +75,7 @@ describe('cookies() jar rules', () => {
     respond(mw, crawler, new Request('http://github.io/'), ['own=1; Domain=github.io']);
     expect(send(mw, crawler, new Request('http://github.io/'))).toBe('own=1');
     expect(send(mw, crawler, new Request('http://someone.github.io/'))).toBeUndefined();
-    expect(crawler.messages('debug').filter((m) => m.includes('public suffix'))).toHaveLength(3);
+    expect(crawler.messages('debug', '@crawl/middleware-cookies').filter((m) => m.includes('public suffix'))).toHaveLength(3);
   });
 
   it('refuses a Secure cookie from http, sends Secure cookies over https only', () => {
@@ -127,7 +127,7 @@ describe('cookies() request.cookies and hand-set headers', () => {
       ],
     });
     expect(send(mw, crawler, request)).toBe('ok=1');
-    const warnings = crawler.messages('warn');
+    const warnings = crawler.messages('warn', '@crawl/middleware-cookies');
     expect(warnings).toHaveLength(5);
     expect(warnings.some((w) => w.includes('bad;name'))).toBe(true);
     expect(warnings.some((w) => w.includes('foreign') && w.includes('refused'))).toBe(true);
@@ -191,5 +191,24 @@ describe('cookies() jars', () => {
     mw.close?.(one, 'finished');
     expect(mw.jar(one)?.getCookieStringSync('http://a.test/')).toBe('who=one');
     expect(mw.jar(fakeCrawler({ settingDefaults }))).toBeUndefined();
+  });
+
+  it('sends what was put into a jar by hand, and nothing once the jar is empty again', () => {
+    const [mw, crawler] = opened();
+    // An empty jar: a hand-set header goes out as it is, and no header is added.
+    expect(send(mw, crawler, new Request('http://a.test/', { headers: { Cookie: 'hand=1' } }))).toBe('hand=1');
+    expect(send(mw, crawler, new Request('http://a.test/'))).toBeUndefined();
+    const jar = mw.jar(crawler)!;
+    jar.setCookieSync('byhand=1; Path=/', 'http://a.test/');
+    expect(send(mw, crawler, new Request('http://a.test/'))).toBe('byhand=1');
+    expect(send(mw, crawler, new Request('http://a.test/', { headers: { Cookie: 'hand=1' } }))).toBe('hand=1; byhand=1');
+    expect(send(mw, crawler, new Request('http://b.test/'))).toBeUndefined();
+    jar.removeAllCookiesSync();
+    expect(send(mw, crawler, new Request('http://a.test/'))).toBeUndefined();
+    // Set-Cookie that expires the only cookie leaves the jar empty: nothing is sent.
+    respond(mw, crawler, new Request('http://a.test/'), ['gone=1']);
+    expect(send(mw, crawler, new Request('http://a.test/'))).toBe('gone=1');
+    respond(mw, crawler, new Request('http://a.test/'), ['gone=1; Max-Age=0']);
+    expect(send(mw, crawler, new Request('http://a.test/'))).toBeUndefined();
   });
 });

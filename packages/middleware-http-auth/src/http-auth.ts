@@ -4,6 +4,7 @@ import {
   hostMatchesDomain,
   type Crawler,
   type DownloaderMiddleware,
+  type Logger,
 } from '@crawl/core';
 import './declarations.js';
 import { checkCredential, normalizeDomain, resolveHttpAuthOptions, type HttpAuthOptions, type ResolvedHttpAuthOptions } from './options.js';
@@ -12,7 +13,11 @@ interface AuthState {
   readonly header: string;
   /** undefined until the first http(s) request binds it; null = every host. */
   domain: string | null | undefined;
+  /** The crawl's '@crawl/middleware-http-auth' logger. */
+  readonly log: Logger;
 }
+
+const COMPONENT = '@crawl/middleware-http-auth';
 
 /**
  * Scrapy's HttpAuthMiddleware with its security fix (GHSA-jwqp-28gf-p498): Basic credentials go
@@ -34,7 +39,7 @@ export function httpAuth(options?: HttpAuthOptions): DownloaderMiddleware {
   };
 
   return defineDownloaderMiddleware({
-    name: '@crawl/middleware-http-auth',
+    name: COMPONENT,
     order: resolved.order,
 
     open(crawler) {
@@ -43,12 +48,12 @@ export function httpAuth(options?: HttpAuthOptions): DownloaderMiddleware {
         throw new NotConfigured('httpAuth: no credentials (set the spider\'s httpUser/httpPass or httpAuth({ user, password }))');
       }
       if (state.domain === undefined) {
-        crawler.logger.warn(
+        state.log.warn(
           'httpAuth: no domain set; the credentials will go only to the host of the first request and its subdomains. ' +
             'Set the spider\'s httpAuthDomain or httpAuth({ domain }) to choose it.',
         );
       } else if (state.domain === null) {
-        crawler.logger.warn('httpAuth: domain is null, so the credentials go to every host the crawl requests');
+        state.log.warn('httpAuth: domain is null, so the credentials go to every host the crawl requests');
       }
     },
 
@@ -58,7 +63,7 @@ export function httpAuth(options?: HttpAuthOptions): DownloaderMiddleware {
       const http = request.scheme === 'http' || request.scheme === 'https';
       if (state.domain === undefined && http && request.hostname !== '') {
         state.domain = request.hostname;
-        crawler.logger.info(`httpAuth: credentials bound to ${state.domain} (the host of the first request, ${String(request)})`);
+        state.log.info(`httpAuth: credentials bound to ${state.domain} (the host of the first request, ${String(request)})`);
       }
       const allowed = http && state.domain !== undefined && (state.domain === null || hostMatchesDomain(request.hostname, state.domain));
       const headers = request.headers;
@@ -68,7 +73,7 @@ export function httpAuth(options?: HttpAuthOptions): DownloaderMiddleware {
         if (!allowed && request.internal.httpAuthAdded === true && headers.get('authorization') === state.header) {
           headers.delete('authorization');
           delete request.internal.httpAuthAdded;
-          crawler.logger.debug(`httpAuth: removed the credentials for ${String(state.domain)} from ${String(request)}`);
+          state.log.debug(`httpAuth: removed the credentials for ${String(state.domain)} from ${String(request)}`);
         }
         return undefined;
       }
@@ -100,7 +105,7 @@ function buildState(crawler: Crawler, resolved: ResolvedHttpAuthOptions): AuthSt
   let domain: string | null | undefined;
   if ('httpAuthDomain' in spider && spider.httpAuthDomain !== undefined) domain = normalizeDomain(spider.httpAuthDomain, where('httpAuthDomain'));
   else if ('domain' in resolved) domain = resolved.domain;
-  return { header: basicAuthHeader(user, password, resolved.encoding), domain };
+  return { header: basicAuthHeader(user, password, resolved.encoding), domain, log: crawler.logger.child(COMPONENT) };
 }
 
 /** w3lib's basic_auth_header: 'Basic ' + base64(user:password) in the given charset. */

@@ -44,10 +44,10 @@ describe('httpAuth()', () => {
 
   it('binds to the host of the first http(s) request when no domain is set, and warns at open', async () => {
     const { auth, crawler } = await harness({ user: 'user', password: 'pass' });
-    expect(crawler.messages('warn').join('\n')).toMatch(/no domain set/);
+    expect(crawler.messages('warn', '@crawl/middleware-http-auth').join('\n')).toMatch(/no domain set/);
     expect(await auth('data:,hello')).toBeUndefined();
     expect(await auth('http://a.test/first')).toBe(CREDS);
-    expect(crawler.messages('info').join('\n')).toMatch(/credentials bound to a\.test/);
+    expect(crawler.messages('info', '@crawl/middleware-http-auth').join('\n')).toMatch(/credentials bound to a\.test/);
     expect(await auth('http://sub.a.test/')).toBe(CREDS);
     expect(await auth('http://b.test/')).toBeUndefined();
     expect(await auth('http://b.test/robots.txt')).toBeUndefined();

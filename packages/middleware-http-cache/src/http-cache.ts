@@ -102,7 +102,8 @@ export function httpCache(options?: HttpCacheOptions): DownloaderMiddleware {
 
   /** Stores the response if the policy allows; the response goes on once it is stored. */
   function cacheResponse(request: Request<any>, response: Response, crawler: Crawler): Response | Promise<Response> {
-    if (!policy.shouldCacheResponse(response, request)) {
+    // A streamed body (meta.streamBody) is never held whole, so there is nothing to store.
+    if (response.bodyStream !== undefined || !policy.shouldCacheResponse(response, request)) {
       crawler.stats.inc('httpcache/uncacheable');
       return response;
     }
@@ -124,7 +125,7 @@ function flaggedCached(found: Response, request: Request<any>): Response {
     body: found.body,
     flags: [...found.flags, 'cached'],
     request,
-    ip: found.ip,
+    ipAddress: found.ipAddress,
     protocol: found.protocol,
   });
 }

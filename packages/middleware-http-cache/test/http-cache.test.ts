@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fsCacheStorage } from '@crawl/cache-fs';
 import {
   ConfigError,
@@ -118,6 +119,19 @@ describe('httpCache hooks', () => {
     await mw.processRequest!(request, crawler);
     await mw.processResponse!(request, createResponse(request.url, { body: 'x' }), crawler);
     expect(storage.calls).toEqual(['open', 'retrieve key-abc', 'store key-abc']);
+  });
+
+  it('never stores a streamed response (its body is not held), and passes it on untouched', async () => {
+    const storage = memoryStorage();
+    const mw = httpCache({ storage });
+    const crawler = fakeCrawler();
+    await mw.open!(crawler);
+    const request = new Request('http://a.test/big', { meta: { streamBody: true } });
+    await mw.processRequest!(request, crawler);
+    const streamed = createResponse(request.url, { request, bodyStream: Readable.from([Buffer.from('large body')]) });
+    expect(await mw.processResponse!(request, streamed, crawler)).toBe(streamed);
+    expect(storage.entries.size).toBe(0);
+    expect(crawler.stats.get('httpcache/uncacheable')).toBe(1);
   });
 
   it('serves a hit with the cached flag, tied to the request, without touching the stored copy', async () => {

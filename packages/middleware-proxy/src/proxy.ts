@@ -7,6 +7,7 @@ import { maskProxy, parseProxyUrl, type ParsedProxy } from './proxy-url.js';
 
 const PROXY_AUTHORIZATION = 'Proxy-Authorization';
 const MAX_PARSED = 256;
+const PROXY_COMPONENT = '@crawl/middleware-proxy';
 const MAX_DERIVED = 4096;
 
 /** The scheme proxies and no_proxy rules in force for one crawler. */
@@ -63,6 +64,7 @@ export function proxy(options?: ProxyOptions): DownloaderMiddleware {
   const resolveFor = (crawler: Crawler): SchemeProxies => {
     let proxies = byCrawler.get(crawler);
     if (proxies !== undefined) return proxies;
+    const log = crawler.logger.child(PROXY_COMPONENT);
     const env = readProxyEnvironment(resolved.env ?? process.env);
     const fromEnv = (value: string | undefined, name: string): ParsedProxy | undefined => {
       if (value === undefined) return undefined;
@@ -70,7 +72,7 @@ export function proxy(options?: ProxyOptions): DownloaderMiddleware {
         return parseProxyUrl(value, encoding, `environment variable ${name}`);
       } catch (error) {
         // The environment is not the crawl's to fix (Scrapy skips values it cannot parse too).
-        crawler.logger.warn(`Ignoring ${name}: ${(error as Error).message}`, { variable: name });
+        log.warn(`Ignoring ${name}: ${(error as Error).message}`, { variable: name });
         return undefined;
       }
     };
@@ -80,7 +82,7 @@ export function proxy(options?: ProxyOptions): DownloaderMiddleware {
       noProxy: optionNoProxy ?? (env.noProxy === undefined ? NO_BYPASS : parseNoProxy([env.noProxy])),
     };
     byCrawler.set(crawler, proxies);
-    if (proxies.http || proxies.https) crawler.logger.info(`Proxies: ${describe(proxies)}`);
+    if (proxies.http || proxies.https) log.info(`Proxies: ${describe(proxies)}`);
     return proxies;
   };
 
@@ -109,7 +111,7 @@ export function proxy(options?: ProxyOptions): DownloaderMiddleware {
   };
 
   return defineDownloaderMiddleware({
-    name: '@crawl/middleware-proxy',
+    name: PROXY_COMPONENT,
     order: resolved.order,
 
     open(crawler) {

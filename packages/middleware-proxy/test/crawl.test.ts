@@ -24,7 +24,7 @@ const fixtures = new URL('../../http/test/fixtures/', import.meta.url);
 const TLS = { key: readFileSync(new URL('key.pem', fixtures)), cert: readFileSync(new URL('cert.pem', fixtures)) };
 
 const basic = (credentials: string): string => `Basic ${Buffer.from(credentials, 'latin1').toString('base64')}`;
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => quiet };
 
 /** An https origin that records what arrives; `/flaky` answers 503 the first time. */
 interface TlsOrigin {

@@ -81,7 +81,7 @@ describe('proxy(): scheme proxies from options and the environment', () => {
     expect(run(new Request('http://a.test/')).meta.proxy).toBe('http://lower:2');
     expect(run(new Request('https://a.test/')).meta.proxy).toBe('http://secure:3');
     expect('proxy' in run(new Request('http://skip.test/')).meta).toBe(false);
-    expect(crawler.messages('info')).toEqual(['Proxies: http → http://lower:2; https → http://secure:3; no_proxy: skip.test']);
+    expect(crawler.messages('info', '@crawl/middleware-proxy')).toEqual(['Proxies: http → http://lower:2; https → http://secure:3; no_proxy: skip.test']);
   });
 
   it('lets an empty lower-case variable unset the upper-case one', async () => {
@@ -110,7 +110,7 @@ describe('proxy(): scheme proxies from options and the environment', () => {
   it('warns about and ignores an environment proxy it cannot use', async () => {
     const { run, crawler } = await opened({ env: { http_proxy: '/var/run/docker.sock', https_proxy: 'socks5://u:secret@p:1080' } });
     expect('proxy' in run(new Request('http://a.test/')).meta).toBe(false);
-    const warnings = crawler.messages('warn');
+    const warnings = crawler.messages('warn', '@crawl/middleware-proxy');
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toBe('Ignoring http_proxy: environment variable http_proxy: a proxy URL needs a host, got "/var/run/docker.sock"');
     expect(warnings[1]).toMatch(/^Ignoring https_proxy: environment variable https_proxy: a proxy must be an http/);

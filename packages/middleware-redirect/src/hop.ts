@@ -57,7 +57,7 @@ export function followRedirect(
   hop.meta.redirectUrls = urls;
   hop.meta.redirectReasons = [...history.reasons, reason];
   patchReferer(hop, crawler);
-  crawler.logger.debug(`Redirecting (${reason}) to ${String(hop)} from ${String(source)}`, { url: hop.url, from: source.url, reason });
+  config.log.debug(`Redirecting (${reason}) to ${String(hop)} from ${String(source)}`, { url: hop.url, from: source.url, reason });
   return hop;
 }
 

@@ -4,6 +4,7 @@ import { followRedirect } from './hop.js';
 import { isFollowableScheme } from './location.js';
 import {
   checkMetaRefreshOptions,
+  META_REFRESH_COMPONENT,
   META_REFRESH_SETTING_DEFAULTS,
   resolveMetaRefreshConfig,
   type MetaRefreshConfig,
@@ -25,7 +26,7 @@ export function metaRefresh(options: MetaRefreshOptions = {}): DownloaderMiddlew
   };
 
   return {
-    name: '@crawl/middleware-redirect/metaRefresh',
+    name: META_REFRESH_COMPONENT,
     order,
     defaultSettings: META_REFRESH_SETTING_DEFAULTS,
 
@@ -42,14 +43,14 @@ export function metaRefresh(options: MetaRefreshOptions = {}): DownloaderMiddlew
       try {
         target = new URL(response.urljoin(refresh.url));
       } catch {
-        crawler.logger.warn(`Not following meta refresh on ${response.url}: unusable URL ${JSON.stringify(refresh.url)}`, {
+        config.log.warn(`Not following meta refresh on ${response.url}: unusable URL ${JSON.stringify(refresh.url)}`, {
           url: response.url,
           location: refresh.url,
         });
         return response;
       }
       if (!isFollowableScheme(target)) {
-        crawler.logger.debug(`Not following meta refresh on ${response.url} to ${target.protocol} URL ${target.href}: only http and https are followed`, {
+        config.log.debug(`Not following meta refresh on ${response.url} to ${target.protocol} URL ${target.href}: only http and https are followed`, {
           url: response.url,
           location: target.href,
         });

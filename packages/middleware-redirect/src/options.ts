@@ -1,4 +1,8 @@
-import { ConfigError, type Crawler } from '@crawl/core';
+import { ConfigError, type Crawler, type Logger } from '@crawl/core';
+
+/** The middlewares' names, and the components their log lines carry. */
+export const REDIRECT_COMPONENT = '@crawl/middleware-redirect';
+export const META_REFRESH_COMPONENT = '@crawl/middleware-redirect/metaRefresh';
 
 /** Options of `redirect()`. Each one falls back to its crawl setting, then to REDIRECT_DEFAULTS. */
 export interface RedirectOptions {
@@ -62,6 +66,8 @@ export const META_REFRESH_SETTING_DEFAULTS: Readonly<Record<string, unknown>> = 
 export interface HopConfig {
   readonly maxTimes: number;
   readonly priorityAdjust: number;
+  /** The crawl's logger for this middleware, made with the config (once per crawler). */
+  readonly log: Logger;
 }
 
 export interface MetaRefreshConfig extends HopConfig {
@@ -146,7 +152,11 @@ function pick(
 export function resolveHopConfig(factory: string, options: RedirectOptions, crawler: Crawler, defaults: RedirectDefaults): HopConfig {
   const [maxTimes, timesWhere] = pick(factory, 'maxTimes', options.maxTimes, crawler, 'redirectMaxTimes', defaults.maxTimes);
   const [adjust, adjustWhere] = pick(factory, 'priorityAdjust', options.priorityAdjust, crawler, 'redirectPriorityAdjust', defaults.priorityAdjust);
-  return { maxTimes: nonNegativeInt(timesWhere, maxTimes), priorityAdjust: finite(adjustWhere, adjust) };
+  return {
+    maxTimes: nonNegativeInt(timesWhere, maxTimes),
+    priorityAdjust: finite(adjustWhere, adjust),
+    log: crawler.logger.child(factory === 'redirect' ? REDIRECT_COMPONENT : META_REFRESH_COMPONENT),
+  };
 }
 
 export function resolveMetaRefreshConfig(options: MetaRefreshOptions, crawler: Crawler): MetaRefreshConfig {

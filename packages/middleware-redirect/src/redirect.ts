@@ -3,6 +3,7 @@ import { followRedirect } from './hop.js';
 import { isFollowableScheme, resolveLocation } from './location.js';
 import {
   checkRedirectOptions,
+  REDIRECT_COMPONENT,
   REDIRECT_DEFAULTS,
   REDIRECT_SETTING_DEFAULTS,
   resolveHopConfig,
@@ -46,7 +47,7 @@ export function redirect(options: RedirectOptions = {}): DownloaderMiddleware {
   };
 
   return {
-    name: '@crawl/middleware-redirect',
+    name: REDIRECT_COMPONENT,
     order,
     defaultSettings: REDIRECT_SETTING_DEFAULTS,
 
@@ -61,14 +62,14 @@ export function redirect(options: RedirectOptions = {}): DownloaderMiddleware {
       if (location === undefined) return response;
       const target = resolveLocation(location, response.url);
       if (target === undefined) {
-        crawler.logger.warn(`Not following redirect (${status}) from ${response.url}: unusable Location ${JSON.stringify(location)}`, {
+        configFor(crawler).log.warn(`Not following redirect (${status}) from ${response.url}: unusable Location ${JSON.stringify(location)}`, {
           url: response.url,
           location,
         });
         return response;
       }
       if (!isFollowableScheme(target)) {
-        crawler.logger.debug(`Not following redirect (${status}) from ${response.url} to ${target.protocol} URL ${target.href}: only http and https are followed`, {
+        configFor(crawler).log.debug(`Not following redirect (${status}) from ${response.url} to ${target.protocol} URL ${target.href}: only http and https are followed`, {
           url: response.url,
           location: target.href,
         });

@@ -127,7 +127,7 @@ describe('redirect()', () => {
     for (const response of [moved(request, '/x', 200), moved(request, '/x', 304), moved(request, undefined, 301), moved(request, 'http://[::1/x', 302)]) {
       expect(await mw.processResponse!(request, response, crawler)).toBe(response);
     }
-    expect(crawler.messages('warn')).toEqual(['Not following redirect (302) from http://a.test/: unusable Location "http://[::1/x"']);
+    expect(crawler.messages('warn', '@crawl/middleware-redirect')).toEqual(['Not following redirect (302) from http://a.test/: unusable Location "http://[::1/x"']);
   });
 
   it.each([['javascript:alert(1)'], ['ftp://a.test/f'], ['s3://bucket/key'], ['file:///etc/passwd'], ['data:,x']])('never follows %s', async (location) => {

@@ -14,8 +14,8 @@ export interface GetRetryRequestOptions {
   maxRetryTimes?: number;
   /** Default: the retry middleware's `priorityAdjust`, else the `retryPriorityAdjust` setting (-1). */
   priorityAdjust?: number;
-  /** Default: the crawler's logger. */
-  logger?: Logger;
+  /** Default: the crawl's '@crawl/middleware-retry' child of crawler.logger. */
+  logger?: Pick<Logger, 'debug' | 'error'>;
   /** Default: 'retry'. */
   statsBaseKey?: string;
 }
@@ -23,7 +23,12 @@ export interface GetRetryRequestOptions {
 interface CrawlerRetryConfig {
   readonly times: number;
   readonly priorityAdjust: number;
+  /** The retry middleware's logger for this crawl. */
+  readonly log?: Logger;
 }
+
+/** The retry middleware's name, and the component its log lines carry. */
+export const RETRY_COMPONENT = '@crawl/middleware-retry';
 
 // Keyed by crawler, so getRetryRequest() in a callback follows the retry middleware installed in
 // that crawl, whose options may differ from the settings (Scrapy only has the settings).
@@ -60,8 +65,9 @@ export function describeReason(reason: unknown): { label: string; text: string }
  */
 export function getRetryRequest<K extends object>(request: Request<K>, options: GetRetryRequestOptions): Request<K> | undefined {
   const { crawler } = options;
-  const config = configs.get(crawler) ?? retrySettings(crawler);
-  const logger = options.logger ?? crawler.logger;
+  const config: CrawlerRetryConfig = configs.get(crawler) ?? retrySettings(crawler);
+  // Without the middleware in this crawl (rare: a callback calling this directly) a child is made per call.
+  const logger = options.logger ?? config.log ?? crawler.logger.child(RETRY_COMPONENT);
   const statsBase = options.statsBaseKey ?? 'retry';
   const retryTimes = (request.internal.retryTimes ?? 0) + 1;
   let maxRetryTimes = options.maxRetryTimes;

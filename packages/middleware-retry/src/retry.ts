@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http';
-import { defineDownloaderMiddleware, type Crawler, type DownloaderMiddleware, type Request } from '@crawl/core';
+import { defineDownloaderMiddleware, type Crawler, type DownloaderMiddleware, type Logger, type Request } from '@crawl/core';
 import { backoffDelayMs } from './backoff.js';
 import './declarations.js';
-import { getRetryRequest, registerRetryConfig, unregisterRetryConfig } from './get-retry-request.js';
+import { getRetryRequest, registerRetryConfig, RETRY_COMPONENT, unregisterRetryConfig } from './get-retry-request.js';
 import { RETRY_SETTING_DEFAULTS, checkRetryTimes, crawlRetryConfig, resolveRetryOptions, type CrawlRetryConfig, type RetryOptions } from './options.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -26,11 +26,12 @@ export function retry(options?: RetryOptions): DownloaderMiddleware {
   const cfg = resolveRetryOptions(options);
   const exceptions = cfg.exceptions;
   const maxDelayMs = cfg.retryAfter.maxDelay * 1000;
-  const configs = new WeakMap<Crawler, CrawlRetryConfig>();
-  const configFor = (crawler: Crawler): CrawlRetryConfig => {
+  // The crawl's '@crawl/middleware-retry' logger lives with its config: made once per crawler.
+  const configs = new WeakMap<Crawler, CrawlRetryConfig & { readonly log: Logger }>();
+  const configFor = (crawler: Crawler): CrawlRetryConfig & { readonly log: Logger } => {
     let config = configs.get(crawler);
     if (config === undefined) {
-      config = crawlRetryConfig(cfg, crawler);
+      config = Object.freeze({ ...crawlRetryConfig(cfg, crawler), log: crawler.logger.child(RETRY_COMPONENT) });
       configs.set(crawler, config);
       registerRetryConfig(crawler, config);
     }
@@ -46,7 +47,7 @@ export function retry(options?: RetryOptions): DownloaderMiddleware {
     if (!(ms > 0)) return;
     const slot = crawler.downloader.slot(request);
     slot.deferUntil(now + ms);
-    crawler.logger.debug(`Delaying slot ${slot.key} by ${seconds(ms)} (${why}) after ${String(request)}`);
+    configFor(crawler).log.debug(`Delaying slot ${slot.key} by ${seconds(ms)} (${why}) after ${String(request)}`);
   };
 
   const retryRequest = (
@@ -58,7 +59,7 @@ export function retry(options?: RetryOptions): DownloaderMiddleware {
     why: string,
   ): Request<any> | undefined => {
     const config = configFor(crawler);
-    const retried = getRetryRequest(request, { crawler, reason, maxRetryTimes: maxRetryTimes(request, config), priorityAdjust: config.priorityAdjust });
+    const retried = getRetryRequest(request, { crawler, reason, maxRetryTimes: maxRetryTimes(request, config), priorityAdjust: config.priorityAdjust, logger: config.log });
     if (retried && cfg.backoff.enabled) {
       const backoff = backoffDelayMs(retried.internal.retryTimes ?? 1, cfg.backoff);
       if (backoff > waitMs) {
@@ -72,7 +73,7 @@ export function retry(options?: RetryOptions): DownloaderMiddleware {
   };
 
   return defineDownloaderMiddleware({
-    name: '@crawl/middleware-retry',
+    name: RETRY_COMPONENT,
     order: cfg.order,
     defaultSettings: RETRY_SETTING_DEFAULTS,
 
@@ -91,12 +92,12 @@ export function retry(options?: RetryOptions): DownloaderMiddleware {
         if (header !== undefined) {
           const ms = parseRetryAfter(header, now);
           if (ms === undefined) {
-            crawler.logger.debug(`Ignoring malformed Retry-After ${JSON.stringify(header)} from ${String(request)}`);
+            configFor(crawler).log.debug(`Ignoring malformed Retry-After ${JSON.stringify(header)} from ${String(request)}`);
           } else if (ms > maxDelayMs) {
             deferSlot(request, crawler, now, maxDelayMs, `Retry-After: ${header}, capped by retryAfter.maxDelay`);
             crawler.stats.inc('retry/retry_after_too_long');
             const failed = (request.internal.retryTimes ?? 0) + 1;
-            crawler.logger.error(
+            configFor(crawler).log.error(
               `Gave up retrying ${String(request)} (failed ${failed} times): ${reason}; ` +
                 `Retry-After asks for ${seconds(ms)}, more than retryAfter.maxDelay (${cfg.retryAfter.maxDelay} s)`,
             );

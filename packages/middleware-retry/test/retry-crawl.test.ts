@@ -88,6 +88,10 @@ describe('retry() in a real crawl', () => {
     expect(logs.filter((l) => l.level === 'error').map((l) => l.message)).toContain(
       `Gave up retrying <GET ${base()}/down> (failed 3 times): 503 Service Unavailable`,
     );
+    // Logged under the middleware's own component, like Scrapy's scrapy.downloadermiddlewares.retry.
+    const retryLines = logs.filter((l) => /^(Retrying|Gave up retrying) /.test(l.message));
+    expect(retryLines).toHaveLength(3);
+    expect(new Set(retryLines.map((l) => l.component))).toEqual(new Set(['@crawl/middleware-retry']));
   });
 
   it('takes retryTimes from the spider settings', async () => {

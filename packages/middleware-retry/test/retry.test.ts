@@ -253,6 +253,8 @@ describe('getRetryRequest()', () => {
     const crawler = fakeCrawler();
     const request = new Request(URL_A, { priority: 10 });
     const plain = getRetryRequest(request, { crawler, reason: 'empty' })!;
+    // Without the middleware in the crawl, lines still carry its component.
+    expect(crawler.logs.at(-1)).toMatchObject({ level: 'debug', component: '@crawl/middleware-retry', message: `Retrying <GET ${URL_A}> (failed 1 times): empty` });
     expect(plain.internal.retryTimes).toBe(1);
     expect(plain.priority).toBe(9);
     expect(plain.dontFilter).toBe(true);
@@ -265,7 +267,7 @@ describe('getRetryRequest()', () => {
     expect(tries).toBe(5);
     expect(crawler.stats.get('retry/reason_count/TlsError')).toBe(5);
     expect(getRetryRequest(request, { crawler, maxRetryTimes: 0 })).toBeUndefined();
-    expect(crawler.messages('error').at(-1)).toBe(`Gave up retrying <GET ${URL_A}> (failed 1 times): unspecified`);
+    expect(crawler.messages('error', '@crawl/middleware-retry').at(-1)).toBe(`Gave up retrying <GET ${URL_A}> (failed 1 times): unspecified`);
     expect(getRetryRequest(request, { crawler, priorityAdjust: -10 })!.priority).toBe(0);
     expect(getRetryRequest(request, { crawler })!.priority).toBe(13);
   });

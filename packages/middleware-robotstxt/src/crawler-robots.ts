@@ -1,10 +1,13 @@
-import { errorLabel, IgnoreRequest, Request, type Crawler, type Response } from '@crawl/core';
+import { errorLabel, IgnoreRequest, Request, type Crawler, type Logger, type Response } from '@crawl/core';
 import { parseRobotsTxt, type RobotsRules } from './parse.js';
 import { acceptedSitemaps } from './sitemaps.js';
 import { productToken } from './user-agent.js';
 
 /** Scrapy's RobotsTxtMiddleware.DOWNLOAD_PRIORITY: robots.txt goes ahead of the pages waiting for it. */
 export const ROBOTSTXT_PRIORITY = 1000;
+
+/** The middleware's name, and the component its log lines carry. */
+export const ROBOTSTXT_COMPONENT = '@crawl/middleware-robotstxt';
 
 /** The resolved settings of one middleware in one crawler. */
 export interface RobotsConfig {
@@ -40,6 +43,7 @@ function message(error: unknown): string {
  */
 export class CrawlerRobots {
   readonly #crawler: Crawler;
+  readonly #log: Logger;
   readonly #config: RobotsConfig;
   readonly #entries = new Map<string, Entry>();
   #lastHeader: string | undefined;
@@ -47,6 +51,7 @@ export class CrawlerRobots {
 
   constructor(crawler: Crawler, config: RobotsConfig) {
     this.#crawler = crawler;
+    this.#log = crawler.logger.child(ROBOTSTXT_COMPONENT);
     this.#config = config;
   }
 
@@ -88,7 +93,7 @@ export class CrawlerRobots {
 
   #forbid(request: Request<any>, reason: string): never {
     this.#crawler.stats.inc('robotstxt/forbidden');
-    this.#crawler.logger.debug(`${reason}: ${String(request)}`);
+    this.#log.debug(`${reason}: ${String(request)}`);
     throw new IgnoreRequest(reason);
   }
 
@@ -124,7 +129,8 @@ export class CrawlerRobots {
   }
 
   #fromResponse(origin: string, robotsUrl: string, response: Response): Settled {
-    const { stats, logger } = this.#crawler;
+    const { stats } = this.#crawler;
+    const logger = this.#log;
     const status = response.status;
     stats.inc('robotstxt/response_count');
     stats.inc(`robotstxt/response_status_count/${status}`);
@@ -150,20 +156,21 @@ export class CrawlerRobots {
     // Another middleware refused the robots.txt request itself: Scrapy then allows everything.
     if (error instanceof IgnoreRequest) return ALLOW_ALL;
     this.#crawler.stats.inc(`robotstxt/exception_count/${errorLabel(error)}`);
-    this.#crawler.logger.error(`Error downloading ${String(request)}: ${message(error)}`, { error });
+    this.#log.error(`Error downloading ${String(request)}: ${message(error)}`, { error });
     return this.#unreachable(origin, message(error));
   }
 
   #unreachable(origin: string, reason: string): Settled {
     const { onServerError, retryAfterErrorMs } = this.#config;
-    this.#crawler.logger.warn(
+    this.#log.warn(
       `${origin}/robots.txt is unreachable (${reason}): ${onServerError === 'disallow' ? 'every request to that origin is forbidden (RFC 9309)' : 'everything is allowed'} until it is fetched again in ${retryAfterErrorMs / 1000} s`,
     );
     return { kind: 'unreachable', until: Date.now() + retryAfterErrorMs, reason };
   }
 
   #sitemapsOf(origin: string, robotsUrl: string, rules: RobotsRules): readonly string[] {
-    const { logger, events } = this.#crawler;
+    const { events } = this.#crawler;
+    const logger = this.#log;
     const listed = rules.getSitemaps();
     if (listed.length === 0) return NO_SITEMAPS;
     const sitemaps = acceptedSitemaps(listed, robotsUrl, this.#config.allowCrossHostSitemaps, (sitemap, why) =>

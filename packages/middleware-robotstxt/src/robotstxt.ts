@@ -1,5 +1,5 @@
 import { NotConfigured, type Crawler, type DownloaderMiddleware, type Request } from '@crawl/core';
-import { CrawlerRobots, type RobotsConfig } from './crawler-robots.js';
+import { CrawlerRobots, ROBOTSTXT_COMPONENT, type RobotsConfig } from './crawler-robots.js';
 import { ROBOTSTXT_DEFAULTS, validateRobotsTxtOptions, type RobotsTxtOptions } from './options.js';
 import { registerRobots } from './registry.js';
 import { productToken } from './user-agent.js';
@@ -47,7 +47,7 @@ export function robotsTxt(options?: RobotsTxtOptions): RobotsTxtMiddleware {
   };
 
   return {
-    name: '@crawl/middleware-robotstxt',
+    name: ROBOTSTXT_COMPONENT,
     order: opts.order ?? ROBOTSTXT_DEFAULTS.order,
     defaultSettings: { robotstxtObey: ROBOTSTXT_DEFAULTS.obey, robotstxtUserAgent: '' },
 

@@ -59,7 +59,7 @@ describe('robotsTxt() with a fake crawler', () => {
     expect(mw.processRequest(new Request('http://a.test/yes/again'), crawler)).toBeUndefined();
     expect(() => mw.processRequest(new Request('http://a.test/no'), crawler)).toThrow(IgnoreRequest);
     expect(crawler.stats.get('robotstxt/forbidden')).toBe(1);
-    expect(crawler.messages('debug')).toContain('Forbidden by robots.txt: <GET http://a.test/no>');
+    expect(crawler.messages('debug', '@crawl/middleware-robotstxt')).toContain('Forbidden by robots.txt: <GET http://a.test/no>');
   });
 
   it('skips non-http(s) requests and /robots.txt itself', async () => {

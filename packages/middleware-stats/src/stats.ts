@@ -1,6 +1,7 @@
 import { errorLabel, NotConfigured, type Crawler, type DownloaderMiddleware, type Request, type Response } from '@crawl/core';
 import { DOWNLOADER_STATS_DEFAULTS, validateDownloaderStatsOptions, type DownloaderStatsOptions } from './options.js';
 import { requestBytes, responseBytes } from './sizes.js';
+import { countStreamedBody } from './streamed-body.js';
 
 export interface DownloaderStatsMiddleware extends DownloaderMiddleware {
   readonly name: '@crawl/middleware-stats';
@@ -39,6 +40,8 @@ export function downloaderStats(options?: DownloaderStatsOptions): DownloaderSta
       stats.inc('downloader/response_count');
       stats.inc(`downloader/response_status_count/${response.status}`);
       stats.inc('downloader/response_bytes', responseBytes(response));
+      // A streamed body is counted as it is read (compressed, like a buffered one at this order).
+      if (response.bodyStream !== undefined) return countStreamedBody(response, stats);
       return response;
     },
 

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { Readable } from 'node:stream';
 import { ConfigError, ConnectionRefusedError, createResponse, defineDownloaderMiddleware, FormRequest, IgnoreRequest, NotConfigured, Request, type Response } from '@crawl/core';
 import { Crawler } from '@crawl/engine';
 import { httpHandler } from '@crawl/http';
@@ -73,6 +74,22 @@ describe('request and response sizes', () => {
       'downloader/exception_type_count/ConnectionRefusedError': 1,
       'downloader/exception_type_count/TypeError': 1,
     });
+  });
+});
+
+describe('streamed bodies (meta.streamBody)', () => {
+  it('counts the body as it is read, passing every byte on unchanged', async () => {
+    const crawler = fakeCrawler({ settingDefaults });
+    const request = new Request('http://a.test/big', { meta: { streamBody: true } });
+    const parts = [Buffer.alloc(70_000, 1), Buffer.alloc(5, 2)];
+    const streamed = createResponse(request.url, { request, headers: { 'Content-Type': 'application/octet-stream' }, bodyStream: Readable.from(parts, { objectMode: false }) });
+    const out = downloaderStats().processResponse(request, streamed, crawler);
+    const headersOnly = responseBytes(streamed);
+    expect(crawler.stats.get('downloader/response_bytes')).toBe(headersOnly);
+    const got: Buffer[] = [];
+    for await (const chunk of out.bodyStream!) got.push(Buffer.from(chunk));
+    expect(Buffer.concat(got).equals(Buffer.concat(parts))).toBe(true);
+    expect(crawler.stats.get('downloader/response_bytes')).toBe(headersOnly + 70_005);
   });
 });
 

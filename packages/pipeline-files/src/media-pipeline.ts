@@ -11,6 +11,7 @@ import {
   type Crawler,
   type FilesStore,
   type ItemPipeline,
+  type Logger,
   type Response,
 } from '@crawl/core';
 import { boundedCache, type BoundedCache } from './bounded-cache.js';
@@ -19,6 +20,7 @@ import { defaultFilePath } from './file-path.js';
 import { readField, writeField } from './item-fields.js';
 import type { ResolvedMediaOptions } from './options.js';
 import { resolveFilesStore } from './resolve-store.js';
+import { peekBody, persistHashed } from './stream-body.js';
 import type { FileInfo, FileStatus, MediaHookContext, MediaPipelineInfo, MediaResult } from './types.js';
 
 /** Everything a media pipeline is made of: resolved options plus who it is. */
@@ -56,7 +58,11 @@ function errorMessage(error: unknown): string {
 
 interface OpenState {
   readonly crawler: Crawler;
+  /** The pipeline's component logger (its plugin name). */
+  readonly log: Logger;
   readonly store: FilesStore;
+  /** Meta for media requests built from URL strings (streamBody when bodies go to the store as streams). */
+  readonly mediaMeta: Readonly<Record<string, unknown>>;
   readonly info: MediaPipelineInfo;
   /** Downloads under way, by request fingerprint: later items wait on the same promise. */
   readonly inFlight: Map<string, Promise<MediaResult>>;
@@ -77,7 +83,7 @@ export function createMediaPipeline<I = any>(config: MediaPipelineConfig<I>): Me
   const filePath = config.filePath ?? ((request: Request<any>, response: Response | undefined) => defaultFilePath(request, response));
   // Media requests must come back with their real status: a redirect is either a failure or
   // something the redirect middleware follows, never a page for the spider's error handling.
-  const mediaMeta: Record<string, unknown> = allowRedirects ? {} : { handleHttpstatusAll: true, dontRedirect: true };
+  const baseMeta: Record<string, unknown> = allowRedirects ? {} : { handleHttpstatusAll: true, dontRedirect: true };
   let state: OpenState | undefined;
 
   const incStats = (crawler: Crawler, status: FileStatus): void => {
@@ -108,28 +114,42 @@ export function createMediaPipeline<I = any>(config: MediaPipelineConfig<I>): Me
   const fileDownloaded =
     config.fileDownloaded ??
     (async (response: Response, _request: Request<any>, ctx: MediaHookContext<I> & { readonly path: string }): Promise<string> => {
-      const checksum = createHash('md5').update(response.body).digest('hex');
       const contentType = response.headers.get('content-type');
+      if (response.bodyStream !== undefined) return persistHashed(ctx.info.store, ctx.path, response.bodyStream, contentType ? { contentType } : {});
+      const checksum = createHash('md5').update(response.body).digest('hex');
       await ctx.info.store.persist(ctx.path, response.body, contentType ? { contentType } : {});
       return checksum;
     });
 
-  function toRequest(entry: unknown): Request<any> {
+  function toRequest(s: OpenState, entry: unknown): Request<any> {
     if (isRequest(entry)) {
       // The user's own meta wins; callbacks never run for media (Scrapy's NO_CALLBACK).
-      return entry.replace({ meta: { ...mediaMeta, ...entry.meta }, callback: undefined, errback: undefined });
+      return entry.replace({ meta: { ...s.mediaMeta, ...entry.meta }, callback: undefined, errback: undefined });
     }
     if (typeof entry !== 'string') throw new InvalidUrlError(String(entry), `expected a URL string or a Request, got ${entry === null ? 'null' : typeof entry}`);
-    return new Request(entry, { priority, meta: { ...mediaMeta } });
+    return new Request(entry, { priority, meta: { ...s.mediaMeta } });
   }
 
-  async function defaultMediaDownloaded(s: OpenState, response: Response, request: Request<any>, ctx: MediaHookContext<I>): Promise<FileInfo> {
-    const { logger } = s.crawler;
+  async function defaultMediaDownloaded(s: OpenState, received: Response, request: Request<any>, ctx: MediaHookContext<I>): Promise<FileInfo> {
+    const logger = s.log;
+    let response = received;
     if (response.status !== 200) {
+      response.bodyStream?.destroy();
       logger.warn(`${Media} (code: ${response.status}): Error downloading ${mediaName} from ${String(request)}`);
       throw new FileException(request.url, 'download-error', `${Media} download from ${request.url} failed: status ${response.status}, expected 200`);
     }
-    if (response.body.byteLength === 0) {
+    if (response.bodyStream !== undefined) {
+      let peeked;
+      try {
+        peeked = await peekBody(response.bodyStream);
+      } catch (error) {
+        logger.warn(`${Media} (download-error): Error downloading ${mediaName} from ${String(request)}: ${errorMessage(error)}`);
+        throw new FileException(request.url, 'download-error', `${Media} download from ${request.url} failed: ${errorMessage(error)}`, { cause: error });
+      }
+      if (peeked.empty) response = response.replace({ bodyStream: undefined });
+      else response = response.replace({ bodyStream: peeked.stream });
+    }
+    if (response.bodyStream === undefined && response.body.byteLength === 0) {
       logger.warn(`${Media} (empty-content): Empty ${mediaName} from ${String(request)}: no-content`);
       throw new FileException(request.url, 'empty-content', `${Media} from ${request.url} is empty`);
     }
@@ -142,6 +162,8 @@ export function createMediaPipeline<I = any>(config: MediaPipelineConfig<I>): Me
       const checksum = await fileDownloaded(response, request, { ...ctx, path });
       return { url: request.url, path, checksum, status };
     } catch (error) {
+      // A streamed body not (fully) read by the hook: release its connection.
+      response.bodyStream?.destroy();
       if (error instanceof CrawlError) {
         logger.warn(`${Media} (error): Error processing ${mediaName} from ${String(request)}: ${error.message}`);
         throw error;
@@ -153,8 +175,8 @@ export function createMediaPipeline<I = any>(config: MediaPipelineConfig<I>): Me
 
   function defaultMediaFailed(s: OpenState, error: unknown, request: Request<any>): never {
     // IgnoreRequest is a decision (robots.txt, offsite), not an accident: Scrapy does not warn.
-    if (error instanceof IgnoreRequest) s.crawler.logger.debug(`${Media} (ignored): ${String(request)}: ${errorMessage(error)}`);
-    else s.crawler.logger.warn(`${Media} (unknown-error): Error downloading ${mediaName} from ${String(request)}: ${errorMessage(error)}`);
+    if (error instanceof IgnoreRequest) s.log.debug(`${Media} (ignored): ${String(request)}: ${errorMessage(error)}`);
+    else s.log.warn(`${Media} (unknown-error): Error downloading ${mediaName} from ${String(request)}: ${errorMessage(error)}`);
     throw new FileException(request.url, 'unknown-error', `${Media} download from ${request.url} failed: ${errorMessage(error)}`, { cause: error });
   }
 
@@ -166,13 +188,13 @@ export function createMediaPipeline<I = any>(config: MediaPipelineConfig<I>): Me
     try {
       stat = await s.store.stat(path);
     } catch (error) {
-      s.crawler.logger.warn(`${name}: could not stat ${JSON.stringify(path)} in the store (${errorMessage(error)}); downloading ${request.url}`);
+      s.log.warn(`${name}: could not stat ${JSON.stringify(path)} in the store (${errorMessage(error)}); downloading ${request.url}`);
       return undefined;
     }
     if (stat === undefined) return undefined;
     const ageDays = (Date.now() - stat.lastModified.getTime()) / DAY_MS;
     if (!(ageDays <= expiresDays)) return undefined;
-    s.crawler.logger.debug(`${Media} (uptodate): Downloaded ${mediaName} from ${String(request)}`);
+    s.log.debug(`${Media} (uptodate): Downloaded ${mediaName} from ${String(request)}`);
     incStats(s.crawler, 'uptodate');
     return { url: request.url, path, checksum: stat.checksum ?? null, status: 'uptodate' };
   }
@@ -202,10 +224,10 @@ export function createMediaPipeline<I = any>(config: MediaPipelineConfig<I>): Me
     let request: Request<any>;
     let key: string;
     try {
-      request = toRequest(entry);
+      request = toRequest(s, entry);
       key = s.crawler.fingerprint(request);
     } catch (error) {
-      s.crawler.logger.warn(`${Media} (invalid-url): ${errorMessage(error)}`);
+      s.log.warn(`${Media} (invalid-url): ${errorMessage(error)}`);
       return [false, error];
     }
     const done = s.done.get(key);
@@ -240,10 +262,17 @@ export function createMediaPipeline<I = any>(config: MediaPipelineConfig<I>): Me
         );
       }
       const store = await resolveFilesStore(config.store);
+      const canStream = typeof store.persistStream === 'function';
+      if (config.streamBodies === true && !canStream) {
+        throw new ConfigError(`${name}: streamBodies is true but the store ${store.name} has no persistStream(); use a store that can stream or leave streamBodies unset`);
+      }
+      const streaming = config.streamBodies ?? (canStream && config.fileDownloaded === undefined && config.mediaDownloaded === undefined);
       await store.open?.(crawler);
       state = {
         crawler,
+        log: crawler.logger.child(name),
         store,
+        mediaMeta: streaming ? { ...baseMeta, streamBody: true } : baseMeta,
         info: Object.freeze({ crawler, spider: crawler.spider, store }),
         inFlight: new Map(),
         done: boundedCache(config.resultCacheSize),

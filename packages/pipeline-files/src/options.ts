@@ -21,6 +21,13 @@ export interface MediaPipelineOptions<I> extends MediaHooks<I> {
   priority?: number;
   /** Per-URL results kept for items that share media (least recently used evicted); 0 keeps only downloads in flight. */
   resultCacheSize?: number;
+  /**
+   * Stream each body into the store (`store.persistStream`, MD5 computed on the way) instead of
+   * holding it whole: memory per download stays at a few hundred KiB whatever the file size.
+   * Default: on when the store has `persistStream` and no `fileDownloaded`/`mediaDownloaded` hook
+   * is given (those receive `response.body`). `true` with a store that cannot stream fails at open.
+   */
+  streamBodies?: boolean;
 }
 
 export type FilesPipelineOptions<I = any> = MediaPipelineOptions<I>;
@@ -52,6 +59,7 @@ export const MEDIA_OPTION_KEYS: readonly string[] = Object.freeze([
   'allowRedirects',
   'priority',
   'resultCacheSize',
+  'streamBodies',
   'getMediaRequests',
   'filePath',
   'fileDownloaded',
@@ -69,8 +77,8 @@ function describe(value: unknown): string {
 }
 
 /** Options after validation, defaults applied. */
-export type ResolvedMediaOptions<I> = Required<Omit<MediaPipelineOptions<I>, 'store' | keyof MediaHooks<I>>> &
-  MediaHooks<I> & { store: FilesStoreOption | undefined };
+export type ResolvedMediaOptions<I> = Required<Omit<MediaPipelineOptions<I>, 'store' | 'streamBodies' | keyof MediaHooks<I>>> &
+  MediaHooks<I> & { store: FilesStoreOption | undefined; streamBodies?: boolean };
 
 /**
  * Validates the shared options (unknown keys are a ConfigError naming the key, so typos do not
@@ -103,6 +111,8 @@ export function resolveMediaOptions<I>(
   if (typeof priority !== 'number' || !Number.isFinite(priority)) fail('priority', 'a finite number', priority);
   const resultCacheSize = options.resultCacheSize ?? defaults.resultCacheSize;
   if (typeof resultCacheSize !== 'number' || !Number.isInteger(resultCacheSize) || resultCacheSize < 0) fail('resultCacheSize', 'an integer >= 0', resultCacheSize);
+  const streamBodies = options.streamBodies;
+  if (streamBodies !== undefined && typeof streamBodies !== 'boolean') fail('streamBodies', 'a boolean', streamBodies);
   for (const hook of HOOKS) {
     const value = options[hook];
     if (value !== undefined && typeof value !== 'function') fail(hook, 'a function', value);
@@ -116,6 +126,7 @@ export function resolveMediaOptions<I>(
     priority,
     resultCacheSize,
   };
+  if (streamBodies !== undefined) resolved.streamBodies = streamBodies;
   for (const hook of HOOKS) if (options[hook] !== undefined) (resolved as unknown as Record<string, unknown>)[hook] = options[hook];
   return resolved;
 }

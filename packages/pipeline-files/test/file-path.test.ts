@@ -22,17 +22,24 @@ describe('defaultFilePath', () => {
     expect(mediaExtension('http://www.example.com/Photo.JPG')).toBe('.jpg');
   });
 
-  it('falls back to the Content-Type when the path has no known extension', () => {
-    expect(mediaExtension('http://x.test/download?id=3', 'application/pdf')).toBe('.pdf');
-    expect(mediaExtension('http://x.test/page.aspx', 'image/png')).toBe('.png');
-    expect(mediaExtension('http://x.test/.hidden', 'text/plain; charset=utf-8')).toBe('.txt');
-    expect(mediaExtension('http://x.test/name.', 'image/jpeg')).toBe('.jpg');
-    expect(defaultFilePath(new Request('http://x.test/get?f=1'), withType('http://x.test/get?f=1', 'image/gif'))).toBe(`full/${urlHash('http://x.test/get?f=1')}.gif`);
+  it('ignores the response, so the expiry check before the download names the same path (Scrapy guesses from the URL only)', () => {
+    const request = new Request('http://x.test/get?f=1');
+    const before = defaultFilePath(request);
+    expect(before).toBe(`full/${urlHash('http://x.test/get?f=1')}`);
+    expect(defaultFilePath(request, withType('http://x.test/get?f=1', 'image/gif'))).toBe(before);
+    expect(mediaExtension('http://x.test/page.aspx')).toBe('');
+    expect(mediaExtension('http://x.test/.hidden')).toBe('');
+    expect(mediaExtension('http://x.test/name.')).toBe('');
+  });
+
+  it('takes the media type of a data: URL, as Python mimetypes does', () => {
+    expect(mediaExtension('data:image/png;base64,iVBORw0KGgo=')).toBe('.png');
+    expect(mediaExtension('data:application/pdf,%25PDF')).toBe('.pdf');
+    expect(mediaExtension('data:,hello')).toBe('.txt');
   });
 
   it('has no extension when neither the URL nor the response tell', () => {
     expect(mediaExtension('http://x.test/download')).toBe('');
-    expect(mediaExtension('http://x.test/download', 'bogus/type')).toBe('');
     expect(defaultFilePath(new Request('http://x.test/blob'))).toBe(`full/${urlHash('http://x.test/blob')}`);
   });
 });

@@ -18,7 +18,7 @@ export function isPlainRgbJpeg(metadata: sharp.Metadata): boolean {
  * fits the box as Pillow's thumbnail() sizes it (never enlarged).
  */
 export async function defaultConvertImage(image: sharp.Sharp, size: ThumbSize | undefined, ctx: ConvertContext): Promise<ConvertedImage> {
-  const { source, quality } = ctx;
+  const { source, quality, optimizeCoding = false } = ctx;
   if (size === undefined && isPlainRgbJpeg(source.metadata)) return { data: source.body, width: source.width, height: source.height };
   let width = source.width;
   let height = source.height;
@@ -29,6 +29,6 @@ export async function defaultConvertImage(image: sharp.Sharp, size: ThumbSize | 
     pipeline = pipeline.resize(box[0], box[1], { fit: 'fill', kernel: 'lanczos3' });
     [width, height] = box;
   }
-  const data = await pipeline.flatten({ background: WHITE }).toColourspace('srgb').jpeg({ quality }).toBuffer();
+  const data = await pipeline.flatten({ background: WHITE }).toColourspace('srgb').jpeg({ quality, optimiseCoding: optimizeCoding }).toBuffer();
   return { data, width, height };
 }

@@ -1,7 +1,10 @@
 import { CrawlError, type Request, type Response } from '@crawl/core';
 import type { MediaHookContext } from '@crawl/pipeline-files';
 import sharp from 'sharp';
+import { defaultConvertImage } from './convert-image.js';
+import { convertFromOneDecode } from './convert-once.js';
 import { ImageException } from './errors.js';
+import type { ImageGate } from './limiter.js';
 import type { ThumbSize } from './thumbnail-size.js';
 import type { ConvertContext, ConvertedImage, ImageOutput, ImageSource } from './types.js';
 
@@ -14,8 +17,11 @@ export interface GetImagesSettings<I> {
   readonly minHeight: number;
   readonly limitInputPixels: number;
   readonly quality: number;
+  readonly optimizeCoding: boolean;
   readonly convertImage: (image: sharp.Sharp, size: ThumbSize | undefined, ctx: ConvertContext) => Promise<ConvertedImage>;
   readonly thumbPath: (request: Request<any>, thumbId: string, response: Response | undefined, ctx: MediaHookContext<I>) => string;
+  /** Bounds how many images are decoded and converted at once (concurrentImages). */
+  readonly gate: ImageGate;
 }
 
 function message(error: unknown): string {
@@ -25,10 +31,21 @@ function message(error: unknown): string {
 }
 
 /**
- * Scrapy's get_images: decodes the body once (bounded by limitInputPixels; a truncated image
- * fails), refuses images under the minimum size, then converts the full image and each thumbnail.
+ * Scrapy's get_images: reads the header (format, size), refuses images under the minimum size,
+ * then converts the full image and each thumbnail from one decode of the body (bounded by
+ * limitInputPixels; a truncated image fails). At most `concurrentImages` images are in sharp at
+ * once: more would only share the same cores while each holds its pixels.
  */
-export async function defaultGetImages<I>(
+export function defaultGetImages<I>(
+  settings: GetImagesSettings<I>,
+  response: Response,
+  request: Request<any>,
+  ctx: MediaHookContext<I> & { readonly path: string },
+): Promise<ImageOutput[]> {
+  return settings.gate.convert(() => getImages(settings, response, request, ctx));
+}
+
+async function getImages<I>(
   settings: GetImagesSettings<I>,
   response: Response,
   request: Request<any>,
@@ -36,7 +53,8 @@ export async function defaultGetImages<I>(
 ): Promise<ImageOutput[]> {
   const url = request.url;
   const body = response.body;
-  const image = sharp(body, { limitInputPixels: settings.limitInputPixels, failOn: 'truncated' });
+  const input: sharp.SharpOptions = { limitInputPixels: settings.limitInputPixels, failOn: 'truncated' };
+  const image = sharp(body, input);
   let metadata: sharp.Metadata;
   try {
     metadata = await image.metadata();
@@ -52,13 +70,21 @@ export async function defaultGetImages<I>(
     throw new ImageException(url, 'too-small', `Image too small (${width}x${height} < ${minWidth}x${minHeight})`);
   }
   const source: ImageSource = { body, metadata, width, height };
-  const convertCtx: ConvertContext = { source, quality: settings.quality };
+  const convertCtx: ConvertContext = { source, quality: settings.quality, optimizeCoding: settings.optimizeCoding };
+  const thumbPaths = settings.thumbs.map(([id]) => settings.thumbPath(request, id, response, ctx));
   try {
+    if (settings.convertImage === defaultConvertImage) {
+      const converted = await convertFromOneDecode(
+        source,
+        settings.thumbs.map(([, size]) => size),
+        { quality: settings.quality, optimiseCoding: settings.optimizeCoding },
+        input,
+      );
+      if (converted !== undefined) return converted.map((out, i): ImageOutput => ({ path: i === 0 ? ctx.path : thumbPaths[i - 1]!, ...out }));
+    }
     const outputs = await Promise.all([
       settings.convertImage(image, undefined, convertCtx).then((full): ImageOutput => ({ path: ctx.path, ...full })),
-      ...settings.thumbs.map(([id, size]) =>
-        settings.convertImage(image, size, convertCtx).then((thumb): ImageOutput => ({ path: settings.thumbPath(request, id, response, ctx), ...thumb })),
-      ),
+      ...settings.thumbs.map(([, size], i) => settings.convertImage(image, size, convertCtx).then((thumb): ImageOutput => ({ path: thumbPaths[i]!, ...thumb }))),
     ]);
     // A JPEG kept as downloaded has only had its header read: decode it once, so a truncated
     // one fails here instead of being stored (thumbnails, when made, have already decoded it).

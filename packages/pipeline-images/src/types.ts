@@ -27,6 +27,8 @@ export interface ConvertContext {
   readonly source: ImageSource;
   /** JPEG quality of re-encoded images. */
   readonly quality: number;
+  /** Optimal Huffman tables for re-encoded images (jpegOptimize); false when absent. */
+  readonly optimizeCoding?: boolean;
 }
 
 /** The image-specific overridable steps (Scrapy's ImagesPipeline methods). */

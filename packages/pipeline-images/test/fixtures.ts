@@ -13,6 +13,10 @@ export interface Fixtures {
   rotated: Buffer;
   wide: Buffer;
   svg: Buffer;
+  /** Photo-like (gradients and noise), 640x480: thumbnails of it show resampling differences. */
+  photo: Buffer;
+  /** Just over the pixel count convertFromOneDecode keeps decoded (4096x4096). */
+  oversized: Buffer;
 }
 
 /** Left half opaque blue, right half fully transparent. */
@@ -26,6 +30,22 @@ async function halfTransparentPng(width: number, height: number): Promise<Buffer
     }
   }
   return sharp(raw, { raw: { width, height, channels: 4 } }).png().toBuffer();
+}
+
+async function photoJpeg(width: number, height: number): Promise<Buffer> {
+  const raw = Buffer.alloc(width * height * 3);
+  let state = 12345;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      const noise = (state >>> 24) & 31;
+      const i = (y * width + x) * 3;
+      raw[i] = Math.min(255, Math.floor((x * 255) / width) + noise);
+      raw[i + 1] = Math.min(255, Math.floor((y * 255) / height) + noise);
+      raw[i + 2] = ((x ^ y) & 255) >> 1;
+    }
+  }
+  return sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
 }
 
 export async function makeFixtures(): Promise<Fixtures> {
@@ -43,6 +63,8 @@ export async function makeFixtures(): Promise<Fixtures> {
     // Stored landscape (40x20) with EXIF orientation 6: displayed portrait, 20x40.
     rotated: await solid(40, 20, 3, '#ff0000').jpeg().withMetadata({ orientation: 6 }).toBuffer(),
     wide: await solid(600, 100, 3, '#123456').jpeg().toBuffer(),
+    photo: await photoJpeg(640, 480),
+    oversized: await solid(4097, 4096, 3, '#204080').png().toBuffer(),
     svg: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><rect width="200" height="200" fill="red"/></svg>'),
   };
 }

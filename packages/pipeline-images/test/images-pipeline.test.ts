@@ -6,6 +6,7 @@ import { FileException, filesPipeline, urlHash, type FileInfo, type MediaResult 
 import { handlers, startTestServer, type TestServer } from '@crawl/test-servers';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DECODE_ONCE_MAX_PIXELS } from '../src/convert-once.js';
 import { ImageException, imagesPipeline } from '../src/index.js';
 import { makeFixtures, type Fixtures } from './fixtures.js';
 import { redirect } from '@crawl/middleware-redirect';
@@ -43,6 +44,8 @@ beforeAll(async () => {
       'GET /img/truncated.jpg': bytes(fx.truncated, 'image/jpeg'),
       'GET /img/rotated.jpg': bytes(fx.rotated, 'image/jpeg'),
       'GET /img/wide.jpg': bytes(fx.wide, 'image/jpeg'),
+      'GET /img/gradient.jpg': bytes(fx.photo, 'image/jpeg'),
+      'GET /img/oversized.png': bytes(fx.oversized, 'image/png'),
       'GET /img/page.jpg': bytes('<!DOCTYPE html><html><body>not an image</body></html>', 'text/html'),
       'GET /img/vector.svg': bytes(fx.svg, 'image/svg+xml'),
       'GET /img/moved.jpg': handlers.redirect('/img/photo.jpg', 302),
@@ -256,5 +259,117 @@ describe('imagesPipeline through a real crawl', () => {
     expect(items[0]!.images).toEqual([{ url: image, path: `full/${urlHash(image)}.jpg`, checksum: md5(fx.jpeg), status: 'downloaded' }]);
     expect(await readFile(join(`${storeDir}-files`, items[0]!.files![0]!.path), 'utf8')).toContain('not an image');
     expect(stats['file_count']).toBe(2);
+  });
+
+  it('stores the same bytes on every crawl, and thumbnails made from one decode match ones made from the body', async () => {
+    const urls = ['/img/gradient.jpg', '/img/alpha.png', '/img/cmyk.jpg', '/img/rotated.jpg'].map(u);
+    const paths = urls.flatMap((url) => ['full', 'thumbs/small', 'thumbs/big'].map((dir) => `${dir}/${urlHash(url)}.jpg`));
+    const runs: Buffer[][] = [];
+    for (const run of ['a', 'b']) {
+      await crawlItems(server, () => [{ image_urls: urls } as Item], { itemPipelines: [imagesPipeline({ store: `${storeDir}-${run}`, thumbs: THUMBS })] });
+      runs.push(await Promise.all(paths.map((path) => readFile(join(`${storeDir}-${run}`, path)))));
+    }
+    runs[1]!.forEach((data, i) => expect(data.equals(runs[0]![i]!), paths[i]).toBe(true));
+
+    // The small thumbnail of a kept JPEG is resized from the big one's pixels. Against a
+    // thumbnail resized from the fully decoded image, it must be as close as one made straight
+    // from the body (sharp's JPEG shrink-on-load, then lanczos3), and close to that one.
+    storeDir = `${storeDir}-a`;
+    const sha = urlHash(urls[0]!);
+    const lanczos = { fit: 'fill', kernel: 'lanczos3' } as const;
+    const small = await sharp(await readFile(join(storeDir, `thumbs/small/${sha}.jpg`))).raw().toBuffer({ resolveWithObject: true });
+    expect([small.info.width, small.info.height]).toEqual([50, 38]);
+    const decoded = await sharp(fx.photo).raw().toBuffer({ resolveWithObject: true });
+    const reference = await sharp(decoded.data, { raw: decoded.info }).resize(50, 38, lanczos).raw().toBuffer();
+    const alone = await sharp(await sharp(fx.photo).resize(50, 38, lanczos).jpeg({ quality: 75 }).toBuffer()).raw().toBuffer();
+    const distance = (a: Buffer, b: Buffer): number => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;
+    expect(distance(small.data, reference)).toBeLessThan(distance(alone, reference) + 0.5);
+    expect(distance(small.data, alone)).toBeLessThan(3);
+    expect((await stored(`thumbs/big/${sha}.jpg`)).meta).toMatchObject({ width: 270, height: 203 });
+  });
+
+  it('makes a thumbnail more than half the size of the largest from the body, at its Pillow size', async () => {
+    const url = u('/img/photo.jpg');
+    await crawlItems(server, () => [{ image_urls: [url] } as Item], {
+      itemPipelines: [imagesPipeline({ store: storeDir, thumbs: { ...THUMBS, near: [200, 200] } })],
+    });
+    const sha = urlHash(url);
+    expect((await stored(`thumbs/near/${sha}.jpg`)).meta).toMatchObject({ width: 133, height: 200, format: 'jpeg' });
+    expect((await stored(`thumbs/big/${sha}.jpg`)).meta).toMatchObject({ width: 180, height: 270 });
+    expect((await stored(`thumbs/small/${sha}.jpg`)).meta).toMatchObject({ width: 33, height: 50 });
+  });
+
+  it('converts an image too large to keep decoded once per output, with the same results', async () => {
+    expect(4097 * 4096).toBeGreaterThan(DECODE_ONCE_MAX_PIXELS);
+    const url = u('/img/oversized.png');
+    const { items } = await crawlItems(server, () => [{ image_urls: [url] } as Item], { itemPipelines: [imagesPipeline({ store: storeDir, thumbs: THUMBS })] });
+    expect(items[0]!.images![0]!.status).toBe('downloaded');
+    const sha = urlHash(url);
+    expect((await stored(`full/${sha}.jpg`)).meta).toMatchObject({ width: 4097, height: 4096, format: 'jpeg', channels: 3 });
+    expect((await stored(`thumbs/big/${sha}.jpg`)).meta).toMatchObject({ width: 270, height: 270 });
+    const { data } = await sharp(join(storeDir, `thumbs/small/${sha}.jpg`)).raw().toBuffer({ resolveWithObject: true });
+    expect([...data.subarray(0, 3)].map((c) => Math.round(c / 8))).toEqual([4, 8, 16]);
+  });
+
+  it('writes Huffman-optimised JPEGs with jpegOptimize: the same pixels in fewer bytes', async () => {
+    const urls = ['/img/alpha.png', '/img/gradient.jpg'].map(u);
+    const files = (store: string, url: string) => ['full', 'thumbs/small', 'thumbs/big'].map((dir) => join(store, `${dir}/${urlHash(url)}.jpg`));
+    for (const jpegOptimize of [false, true]) {
+      await crawlItems(server, () => [{ image_urls: urls } as Item], { itemPipelines: [imagesPipeline({ store: `${storeDir}-${jpegOptimize}`, thumbs: THUMBS, jpegOptimize })] });
+    }
+    // The kept JPEG's full image is the download itself in both stores, hence the slice(1).
+    const outputs = [...files('', urls[0]!), ...files('', urls[1]!).slice(1)];
+    for (const path of outputs) {
+      const [plain, optimised] = await Promise.all([readFile(join(`${storeDir}-false`, path)), readFile(join(`${storeDir}-true`, path))]);
+      expect(optimised.length, path).toBeLessThan(plain.length);
+      const [a, b] = await Promise.all([sharp(plain).raw().toBuffer(), sharp(optimised).raw().toBuffer()]);
+      expect(a.equals(b), path).toBe(true);
+    }
+  });
+
+  it('converts at most concurrentImages images at once', async () => {
+    const urls = [0, 1, 2, 3, 4].map((i) => u(`/shared/${i}.png`));
+    const maxima: number[] = [];
+    for (const concurrentImages of [1, 3]) {
+      const active = new Set<Uint8Array>();
+      let max = 0;
+      await crawlItems(server, () => urls.map((url) => ({ image_urls: [url] }) as Item), {
+        itemPipelines: [
+          imagesPipeline({
+            store: `${storeDir}-${concurrentImages}`,
+            concurrentImages,
+            async convertImage(image, size, ctx) {
+              active.add(ctx.source.body);
+              max = Math.max(max, active.size);
+              // Long enough for every other download to arrive while this image converts.
+              await new Promise((resolve) => setTimeout(resolve, 30));
+              const out = await image.clone().jpeg().toBuffer();
+              if (size === undefined) active.delete(ctx.source.body);
+              return { data: out, width: ctx.source.width, height: ctx.source.height };
+            },
+          }),
+        ],
+      });
+      maxima.push(max);
+    }
+    expect(maxima).toEqual([1, 3]);
+  });
+
+  it("turns sharp's operation cache off while open and restores its limits at close, unless sharpCache", async () => {
+    const before = sharp.cache();
+    const seen: number[] = [];
+    const getImages = async (_r: unknown, _q: unknown, ctx: { base: () => Promise<import('../src/index.js').ImageOutput[]> }) => {
+      seen.push(sharp.cache().items.max);
+      return ctx.base();
+    };
+    const url = u('/img/photo.jpg');
+    await crawlItems(server, () => [{ image_urls: [url] } as Item], { itemPipelines: [imagesPipeline({ store: storeDir, getImages })] });
+    await crawlItems(server, () => [{ image_urls: [url] } as Item], {
+      itemPipelines: [imagesPipeline({ store: `${storeDir}-cache`, sharpCache: true, getImages })],
+    });
+    expect(seen).toEqual([0, before.items.max]);
+    expect(before.items.max).toBeGreaterThan(0);
+    const after = sharp.cache();
+    expect([after.memory.max, after.files.max, after.items.max]).toEqual([before.memory.max, before.files.max, before.items.max]);
   });
 });

@@ -14,6 +14,9 @@ describe('imagesPipeline options', () => {
       minHeight: 0,
       limitInputPixels: 0x3fff * 0x3fff,
       jpegQuality: 75,
+      jpegOptimize: false,
+      concurrentImages: 0,
+      sharpCache: false,
     });
     expect(imagesPipeline({ store: 'out' }).name).toBe('@crawl/pipeline-images');
   });
@@ -28,6 +31,10 @@ describe('imagesPipeline options', () => {
     expect(() => imagesPipeline({ store: 'out', limitInputPixels: 1.5 })).toThrow(/limitInputPixels/);
     expect(() => imagesPipeline({ store: 'out', jpegQuality: 101 })).toThrow(/jpegQuality must be an integer from 1 to 100/);
     expect(() => imagesPipeline({ store: 'out', convertImage: 1 as never })).toThrow(/convertImage must be a function/);
+    expect(() => imagesPipeline({ store: 'out', concurrentImages: -1 })).toThrow(/concurrentImages must be an integer from 0/);
+    expect(() => imagesPipeline({ store: 'out', concurrentImages: 1.5 })).toThrow(/concurrentImages must be an integer from 0/);
+    expect(() => imagesPipeline({ store: 'out', sharpCache: 'no' as never })).toThrow(/sharpCache must be a boolean, got "no"/);
+    expect(() => imagesPipeline({ store: 'out', jpegOptimize: 1 as never })).toThrow(/jpegOptimize must be a boolean, got 1/);
     expect(() => imagesPipeline({ store: 'out', expiresDays: -2 })).toThrow(/imagesPipeline option expiresDays/);
   });
 });

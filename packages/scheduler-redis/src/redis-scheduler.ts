@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { ConfigError, Request, type Callback, type Crawler, type Errback, type Request as CoreRequest, type Scheduler } from '@crawl/core';
+import { ConfigError, Request, type Callback, type Crawler, type Errback, type Logger, type Request as CoreRequest, type Scheduler } from '@crawl/core';
 import { decodeRequest, encodeRequest, RejectedEntry, type EncodeHooks } from './codec.js';
 import { connect, redactUrl, type CrawlRedis } from './connection.js';
 import { crawlKeys, type CrawlKeys } from './keys.js';
 import { resolveOptions, type RedisSchedulerOptions } from './options.js';
 import { spiderMethods, type SpiderMethods } from './spider-methods.js';
 import { statsMirror } from './stats-mirror.js';
+
+const COMPONENT = '@crawl/scheduler-redis';
 
 /** Expired leases returned to the frontier per next()/size() call, so one call stays short. */
 const REQUEUE_LIMIT = 100;
@@ -31,6 +33,8 @@ export interface RedisScheduler extends Scheduler {
 
 interface State {
   crawler: Crawler;
+  /** The crawl's '@crawl/scheduler-redis' logger. */
+  log: Logger;
   redis: CrawlRedis;
   keys: CrawlKeys;
   methods: SpiderMethods;
@@ -88,7 +92,7 @@ export function redisScheduler(options: RedisSchedulerOptions = {}): RedisSchedu
     await Promise.all(
       chunks(ids).map((part) =>
         s.redis.crawlAck(k.queue, k.requests, k.leases, k.expiries, workerId, ...part).catch((error: unknown) => {
-          s.crawler.logger.warn(`redisScheduler: acknowledging ${part.length} request(s) failed: ${message(error)}; their leases will expire and they will be crawled again`);
+          s.log.warn(`redisScheduler: acknowledging ${part.length} request(s) failed: ${message(error)}; their leases will expire and they will be crawled again`);
         }),
       ),
     );
@@ -109,7 +113,7 @@ export function redisScheduler(options: RedisSchedulerOptions = {}): RedisSchedu
   const countRequeued = (s: State, n: number): void => {
     if (n > 0) {
       s.crawler.stats.inc('scheduler/redis/requeued', n);
-      s.crawler.logger.info(`redisScheduler: ${n} expired lease(s) of another worker returned to the frontier`);
+      s.log.info(`redisScheduler: ${n} expired lease(s) of another worker returned to the frontier`);
     }
   };
 
@@ -123,7 +127,7 @@ export function redisScheduler(options: RedisSchedulerOptions = {}): RedisSchedu
       try {
         request = new Request(url);
       } catch (error) {
-        s.crawler.logger.warn(`redisScheduler: ignored start URL ${JSON.stringify(raw.slice(0, 200))} from ${s.keys.startUrls}: ${message(error)}`);
+        s.log.warn(`redisScheduler: ignored start URL ${JSON.stringify(raw.slice(0, 200))} from ${s.keys.startUrls}: ${message(error)}`);
         continue;
       }
       if (await scheduler.enqueue(request)) added = true;
@@ -146,16 +150,16 @@ export function redisScheduler(options: RedisSchedulerOptions = {}): RedisSchedu
     } catch (error) {
       if (!(error instanceof RejectedEntry)) throw error;
       s.crawler.stats.inc('scheduler/redis/rejected');
-      s.crawler.logger.error(`redisScheduler: refused request ${id} from ${s.keys.requests}: ${error.message}; moved to ${s.keys.rejected}`);
+      s.log.error(`redisScheduler: refused request ${id} from ${s.keys.requests}: ${error.message}; moved to ${s.keys.rejected}`);
       void s.redis
         .crawlReject(s.keys.requests, s.keys.leases, s.keys.expiries, s.keys.rejected, workerId, id, raw)
-        .catch((e: unknown) => s.crawler.logger.warn(`redisScheduler: could not move refused request ${id}: ${message(e)}`));
+        .catch((e: unknown) => s.log.warn(`redisScheduler: could not move refused request ${id}: ${message(e)}`));
       return undefined;
     }
   };
 
   const scheduler: RedisScheduler = {
-    name: '@crawl/scheduler-redis',
+    name: COMPONENT,
     workerId,
     get keys() {
       return state?.keys;
@@ -163,7 +167,8 @@ export function redisScheduler(options: RedisSchedulerOptions = {}): RedisSchedu
 
     async open(crawler) {
       const keys = crawlKeys(opts.keyPrefix, crawler.spider.name, opts.startUrlsKey);
-      const redis = connect(opts.url, crawler.logger);
+      const log = crawler.logger.child(COMPONENT);
+      const redis = connect(opts.url, log);
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
@@ -185,6 +190,7 @@ export function redisScheduler(options: RedisSchedulerOptions = {}): RedisSchedu
       let droppedWarned = false;
       const s: State = {
         crawler,
+        log,
         redis,
         keys,
         methods,
@@ -199,31 +205,31 @@ export function redisScheduler(options: RedisSchedulerOptions = {}): RedisSchedu
           onLooseMatch(fnName, methodName, url) {
             if (loose.has(methodName)) return;
             loose.add(methodName);
-            crawler.logger.warn(
+            log.warn(
               `redisScheduler: the callback of ${url} (${fnName}) is not the spider's ${methodName} method itself; after Redis it is called as spider.${methodName}`,
             );
           },
           onDroppedInternal(names, url) {
             if (droppedWarned) return;
             droppedWarned = true;
-            crawler.logger.warn(`redisScheduler: internal state ${names.join(', ')} of ${url} is not plain data and is not stored in Redis`);
+            log.warn(`redisScheduler: internal state ${names.join(', ')} of ${url} is not plain data and is not stored in Redis`);
           },
         },
       };
       state = s;
       const heartbeat = setInterval(() => {
-        renew(s).catch((error: unknown) => crawler.logger.warn(`redisScheduler: lease heartbeat failed: ${message(error)}`));
+        renew(s).catch((error: unknown) => log.warn(`redisScheduler: lease heartbeat failed: ${message(error)}`));
       }, Math.max(500, leaseMs / 3));
       heartbeat.unref();
       s.timers.push(heartbeat);
       if (opts.statsInterval > 0) {
         const push = setInterval(() => {
-          s.mirror.push().catch((error: unknown) => crawler.logger.warn(`redisScheduler: pushing stats failed: ${message(error)}`));
+          s.mirror.push().catch((error: unknown) => log.warn(`redisScheduler: pushing stats failed: ${message(error)}`));
         }, opts.statsInterval * 1000);
         push.unref();
         s.timers.push(push);
       }
-      crawler.logger.info(`redisScheduler: worker ${workerId} on ${redactUrl(opts.url)}, keys ${opts.keyPrefix}:${crawler.spider.name}:*`);
+      log.info(`redisScheduler: worker ${workerId} on ${redactUrl(opts.url)}, keys ${opts.keyPrefix}:${crawler.spider.name}:*`);
     },
 
     async close(crawler) {
@@ -241,7 +247,7 @@ export function redisScheduler(options: RedisSchedulerOptions = {}): RedisSchedu
         await s.mirror.push();
         await s.redis.quit();
       } catch (error) {
-        crawler.logger.warn(`redisScheduler: closing: ${message(error)}`);
+        s.log.warn(`redisScheduler: closing: ${message(error)}`);
         s.redis.disconnect();
       }
       state = undefined;

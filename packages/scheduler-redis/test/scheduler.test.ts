@@ -340,7 +340,7 @@ describe.skipIf(!available)('redisScheduler', () => {
       expect((await pending)?.url).toBe('http://a.test/1');
       expect(await enqueued).toBe(true);
       expect((await scheduler.next())?.url).toBe('http://a.test/2');
-      expect(crawler.messages('warn').some((m) => m.includes('lost Redis'))).toBe(true);
+      expect(crawler.messages('warn', '@crawl/scheduler-redis').some((m) => m.includes('lost Redis'))).toBe(true);
     } finally {
       for (const w of open.splice(0)) await w.scheduler.close?.(w.crawler, 'finished');
       for (const s of sockets) s.destroy();

@@ -1,8 +1,8 @@
 import { ConfigError, type Response, type Spider, type SpiderOutput } from '@crawl/core';
-import { responseTextChunks } from './body-text.js';
+import { responseText } from './body-text.js';
 import { checkFunction, checkKeys, SPIDER_KEYS } from './check-options.js';
-import { iterCsvRecords } from './csv-iter.js';
-import { checkChar, feedOutput, type FeedHooks } from './feed-spider.js';
+import { csvRecordBatches, iterCsvRecords } from './csv-iter.js';
+import { checkChar, feedOutput, mapBatches, streamingStart, type FeedHooks } from './feed-spider.js';
 import type { SchemaProvider } from './item-schemas.js';
 import { baseFields, type SpiderBaseOptions } from './spider-base.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
@@ -35,7 +35,8 @@ const KEYS = new Set([...SPIDER_KEYS, 'delimiter', 'quotechar', 'headers', 'pars
 /** Scrapy's CSVFeedSpider on a streaming CSV reader: parseRow(response, row) for every record. */
 export function csvFeedSpider(options: CsvFeedSpiderOptions): CsvFeedSpider {
   checkKeys(WHERE, options, KEYS);
-  const base = baseFields(WHERE, options);
+  const starts = options.start === undefined ? streamingStart(options.startUrls) : undefined;
+  const base = baseFields(WHERE, options, starts ? { open: starts.open } : {});
   if (typeof options.parseRow !== 'function') throw new ConfigError(`${WHERE}: option parseRow must be a function`);
   for (const key of ['onBadRow', 'adaptResponse', 'processResults'] as const) checkFunction(WHERE, key, options[key]);
   const delimiter = checkChar(WHERE, 'delimiter', options.delimiter, CSV_FEED_SPIDER_DEFAULTS.delimiter);
@@ -48,30 +49,40 @@ export function csvFeedSpider(options: CsvFeedSpiderOptions): CsvFeedSpider {
   const { parseRow, onBadRow, adaptResponse, processResults } = options;
   const schema: StandardSchemaV1 | undefined = options.schema;
 
-  function* rows(response: Response): Generator<CsvRow> {
+  /** Records to rows; the header line and the record count carry over from one batch to the next. */
+  function rowMaker(response: Response): (records: Iterable<string[]>) => Generator<CsvRow> {
     let headers: readonly string[] | undefined = fixedHeaders;
     let n = 0;
-    for (const record of iterCsvRecords(responseTextChunks(response), { delimiter, quotechar })) {
-      if (headers === undefined) {
-        headers = record;
-        continue;
+    return function* rows(records) {
+      for (const record of records) {
+        if (headers === undefined) {
+          headers = record;
+          continue;
+        }
+        n++;
+        if (record.length !== headers.length) {
+          onBadRow?.(response, record, n);
+          continue;
+        }
+        const row: CsvRow = {};
+        for (let i = 0; i < headers.length; i++) row[headers[i]!] = record[i]!;
+        yield row;
       }
-      n++;
-      if (record.length !== headers.length) {
-        onBadRow?.(response, record, n);
-        continue;
-      }
-      const row: CsvRow = {};
-      for (let i = 0; i < headers.length; i++) row[headers[i]!] = record[i]!;
-      yield row;
-    }
+    };
   }
 
   return {
     ...(base as { name: string }),
+    ...(starts ? { start: starts.start } : {}),
     parse(this: CsvFeedSpider, response: Response): SpiderOutput<unknown> {
       const r = adaptResponse ? adaptResponse(response) : response;
-      return feedOutput(this, r, rows(r), parseRow as never, processResults);
+      const rows = rowMaker(r);
+      const text = responseText(r);
+      const csv = { delimiter, quotechar };
+      if (Symbol.asyncIterator in text) {
+        return feedOutput(this, r, mapBatches(csvRecordBatches(text, csv), rows), parseRow as never, processResults);
+      }
+      return feedOutput(this, r, rows(iterCsvRecords(text, csv)), parseRow as never, processResults);
     },
     itemSchemaFor(): StandardSchemaV1 | undefined {
       return schema;

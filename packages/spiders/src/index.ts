@@ -6,8 +6,8 @@ export { sitemapSpider, SITEMAP_SPIDER_DEFAULTS, type SitemapSpider, type Sitema
 export { SitemapReader, sitemapUrlsFromRobots, type SitemapEntry, type SitemapType } from './sitemap-reader.js';
 export { xmlFeedSpider, XML_FEED_SPIDER_DEFAULTS, type XmlFeedSpider, type XmlFeedSpiderOptions } from './xml-feed-spider.js';
 export { csvFeedSpider, CSV_FEED_SPIDER_DEFAULTS, type CsvFeedSpider, type CsvFeedSpiderOptions, type CsvRow } from './csv-feed-spider.js';
-export { iterXmlNodes } from './xml-iter.js';
-export { iterCsvRecords, type CsvOptions } from './csv-iter.js';
+export { iterXmlNodes, iterXmlNodesAsync, xmlNodeReader, type XmlNodeReader } from './xml-iter.js';
+export { iterCsvRecords, iterCsvRecordsAsync, csvRecordReader, type CsvRecordReader, type CsvOptions } from './csv-iter.js';
 export type { FeedHooks } from './feed-spider.js';
 export { itemSchemas, ITEM_SCHEMAS_DEFAULTS, type ItemSchemasOptions, type ItemSchemasDefaults, type SchemaProvider } from './item-schemas.js';
 export { ValidationError } from './validation-error.js';

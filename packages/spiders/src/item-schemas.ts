@@ -1,4 +1,4 @@
-import { ConfigError, isRequest, type Callback, type Crawler, type Response, type SpiderMiddleware } from '@crawl/core';
+import { ConfigError, isRequest, type Callback, type Crawler, type Logger, type Response, type SpiderMiddleware } from '@crawl/core';
 import { checkKeys } from './check-options.js';
 import { isStandardSchema, type StandardSchemaV1, type StandardSchemaV1Result } from './standard-schema.js';
 import { formatIssues, ValidationError } from './validation-error.js';
@@ -58,10 +58,13 @@ function createItemSchemas(options: ItemSchemasOptions, deferTo: WeakSet<Crawler
   }
   let provider: SchemaProvider | undefined;
   let defaultCallback: unknown;
+  /** Set in open(); a hook called without open() logs through the crawler's own logger. */
+  let log: Logger | undefined;
   return {
-    name: '@crawl/spiders:item-schemas',
+    name: ITEM_SCHEMAS_COMPONENT,
     order,
     open(crawler: Crawler): void {
+      log = crawler.logger.child(ITEM_SCHEMAS_COMPONENT);
       provider = providerOf(crawler);
       defaultCallback = crawler.spider.parse;
       // An itemSchemas() the user wired takes over from the one the spider brings (it also applies
@@ -95,16 +98,18 @@ function createItemSchemas(options: ItemSchemasOptions, deferTo: WeakSet<Crawler
     const error = new ValidationError(result.issues);
     crawler.stats.inc('item_dropped_count');
     crawler.stats.inc('item_dropped_reasons_count/ValidationError');
-    crawler.logger.warn(`Dropped: ValidationError: ${formatIssues(result.issues)}`, { item, issues: result.issues, ...(response ? { url: response.url } : {}) });
+    (log ?? crawler.logger).warn(`Dropped: ValidationError: ${formatIssues(result.issues)}`, { item, issues: result.issues, ...(response ? { url: response.url } : {}) });
     return crawler.events.emitAsync('itemDropped', item, error, response).then(
       () => undefined,
       (listenerError: unknown) => {
-        crawler.logger.error(`Error in itemDropped listener: ${String(listenerError)}`, { error: listenerError });
+        (log ?? crawler.logger).error(`Error in itemDropped listener: ${String(listenerError)}`, { error: listenerError });
         return undefined;
       },
     );
   }
 }
+
+const ITEM_SCHEMAS_COMPONENT = '@crawl/spiders:item-schemas';
 
 const SPIDER_OWNED = Symbol('@crawl/spiders:spider-owned item schemas');
 

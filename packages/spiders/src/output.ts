@@ -20,6 +20,11 @@ export function isAsyncOutput(output: unknown): boolean {
   return isThenable(output) || isAsyncIterable(output);
 }
 
+/** True for one output element as it is (an item or a Request): nothing to await, unpack or skip. */
+export function isSingleElement(output: unknown): boolean {
+  return output !== undefined && output !== null && !isAsyncOutput(output) && !isOutputIterable(output);
+}
+
 /** Elements of a synchronous output, whatever its shape (nothing, one element, an iterable). */
 export function* syncElements(output: unknown): Generator<unknown> {
   if (output === undefined || output === null) return;

@@ -7,14 +7,22 @@ function escapeAttr(s: string): string {
   return s.replace(/[&<"\n\r\t]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** The push-style core of the XML node iterator: text chunks in, the outer XML of the nodes they complete out. */
+export interface XmlNodeReader {
+  /** The nodes that end within `chunk` (a node cut at the chunk's end continues with the next chunk). */
+  write(chunk: string): string[];
+  /** Ends the document; nodes left open by a truncated document are not returned. */
+  end(): string[];
+}
+
 /**
- * Streams the outer XML of every element named `itertag` (its local name, or `prefix:local`
+ * Collects the outer XML of every element named `itertag` (its local name, or `prefix:local`
  * resolved through `namespaces` and the document's own declarations), in document order, with
  * the namespace declarations in scope added to the node so that its prefixes still resolve.
  * saxes is a state machine (no backtracking regex over the body: S11) that never expands DTD
- * entities (S12). Only the node being captured is held in memory.
+ * entities (S12). Only the node being captured is held between chunks.
  */
-export function* iterXmlNodes(chunks: Iterable<string>, itertag: string, namespaces: Readonly<Record<string, string>> = {}): Generator<string> {
+export function xmlNodeReader(itertag: string, namespaces: Readonly<Record<string, string>> = {}): XmlNodeReader {
   const colon = itertag.indexOf(':');
   const wantPrefix = colon < 0 ? undefined : itertag.slice(0, colon);
   const wantLocal = colon < 0 ? itertag : itertag.slice(colon + 1);
@@ -69,10 +77,40 @@ export function* iterXmlNodes(chunks: Iterable<string>, itertag: string, namespa
       capture = '';
     }
   });
-  for (const chunk of chunks) {
-    parser.write(chunk);
-    while (ready.length > 0) yield ready.shift()!;
+  return {
+    write(chunk) {
+      parser.write(chunk);
+      return ready.splice(0);
+    },
+    end() {
+      parser.close();
+      return ready.splice(0);
+    },
+  };
+}
+
+/** Streams the outer XML of every `itertag` element from text chunks (see xmlNodeReader). */
+export function* iterXmlNodes(chunks: Iterable<string>, itertag: string, namespaces: Readonly<Record<string, string>> = {}): Generator<string> {
+  const reader = xmlNodeReader(itertag, namespaces);
+  for (const chunk of chunks) yield* reader.write(chunk);
+  yield* reader.end();
+}
+
+/**
+ * The nodes of text chunks that arrive asynchronously (a streamed body), one array per chunk:
+ * iterating a batch is synchronous, so a consumer pays the async step per chunk, not per node.
+ */
+export async function* xmlNodeBatches(chunks: AsyncIterable<string> | Iterable<string>, itertag: string, namespaces: Readonly<Record<string, string>> = {}): AsyncGenerator<string[]> {
+  const reader = xmlNodeReader(itertag, namespaces);
+  for await (const chunk of chunks) {
+    const nodes = reader.write(chunk);
+    if (nodes.length > 0) yield nodes;
   }
-  parser.close();
-  while (ready.length > 0) yield ready.shift()!;
+  const last = reader.end();
+  if (last.length > 0) yield last;
+}
+
+/** iterXmlNodes for text chunks that arrive asynchronously, e.g. a streamed response body. */
+export async function* iterXmlNodesAsync(chunks: AsyncIterable<string> | Iterable<string>, itertag: string, namespaces: Readonly<Record<string, string>> = {}): AsyncGenerator<string> {
+  for await (const nodes of xmlNodeBatches(chunks, itertag, namespaces)) yield* nodes;
 }

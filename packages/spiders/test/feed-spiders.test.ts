@@ -80,6 +80,21 @@ describe('xmlFeedSpider()', () => {
     expect(plain).toEqual(['caf\u00e9', 'namespaced']);
   });
 
+  it("resolves the spider's namespaces in each node's xpath(), also for a prefix the document never declares", async () => {
+    const ids: (string | undefined)[] = [];
+    await run(
+      xmlFeedSpider({
+        name: 'atom-ns',
+        startUrls: [`${server.url}/atom.xml`],
+        itertag: 'entry',
+        namespaces: { y: 'urn:x' },
+        parseNode: (_r, node) => void ids.push(node.xpath('y:id/text()').get()),
+      }),
+    );
+    // 'entry' matches both entries by local name; only the first has an x:id.
+    expect(ids).toEqual(['1', undefined]);
+  });
+
   it('parses pathological input in linear time (no backtracking regex: S11)', () => {
     const evil = `<rss>${'<item'.repeat(100_000)}${'<![CDATA['.repeat(10_000)}`;
     expect([...iterXmlNodes([evil], 'item')]).toEqual([]);

@@ -62,6 +62,8 @@ describe('itemSchemas() spider middleware', () => {
       expect(stats['item_scraped_count']).toBe(2);
       const warnings = logs.filter((l) => l.level === 'warn').map((l) => l.message);
       expect(warnings).toEqual(['Dropped: ValidationError: name: expected a non-empty string', 'Dropped: ValidationError: price: expected a number']);
+      // This test's logger has no child(): the engine adapts it and the component arrives as a field.
+      expect(logs.filter((l) => l.level === 'warn').map((l) => l.fields?.['component'])).toEqual(['@crawl/spiders:item-schemas', '@crawl/spiders:item-schemas']);
       expect(dropped).toHaveLength(2);
       expect((dropped[0] as [unknown, unknown])[1]).toBeInstanceOf(ValidationError);
     });

@@ -20,11 +20,29 @@ export interface FtpSession {
  * store never keeps the process alive), and is reopened after a failure.
  */
 export interface FtpConnection {
-  run<T>(label: string, task: (session: FtpSession) => Promise<T>): Promise<T>;
+  /** Runs `task` when the connection is free; `retries` overrides the store's for this operation. */
+  run<T>(label: string, task: (session: FtpSession) => Promise<T>, retries?: number): Promise<T>;
   /** Waits for queued operations, then closes the connection; a later operation opens a new one. */
   close(): Promise<void>;
   /** Logins made so far (1 while the connection survives). */
   readonly logins: number;
+}
+
+/**
+ * Thrown by a task whose source stream failed: the operation ends with the source's own error,
+ * unwrapped (its type tells the caller what went wrong: a download timeout, a size limit …) and not
+ * retried (the stream is consumed, and the server was not at fault).
+ */
+export class SourceFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * Thrown by a task whose input cannot be sent again (a stream it has started to read): the failure
+ * ends the operation at once, reported as any other, instead of a retry that could only refuse.
+ */
+export class CannotRetry {
+  constructor(readonly error: unknown) {}
 }
 
 // 4xx replies are transient by RFC 959 (421 closing, 425/426 data connection, 450/451/452 busy or
@@ -111,18 +129,24 @@ export function ftpConnection(options: ResolvedFtpOptions): FtpConnection {
     return session;
   }
 
-  async function attempt<T>(label: string, task: (session: FtpSession) => Promise<T>): Promise<T> {
+  async function attempt<T>(label: string, task: (session: FtpSession) => Promise<T>, retries: number): Promise<T> {
     for (let tries = 0; ; tries++) {
       let s: FtpSession | undefined;
       try {
         s = await obtain();
         s.client.ftp.socket.ref();
         return await task(s);
-      } catch (error) {
+      } catch (thrown) {
+        if (thrown instanceof SourceFailure) {
+          // basic-ftp closes the control connection when an upload's source fails.
+          if (s?.client.closed) drop();
+          throw thrown.error;
+        }
+        const error = thrown instanceof CannotRetry ? thrown.error : thrown;
         const transient = isTransient(error);
         // After a network failure or a 421 the connection is gone or unusable: start afresh.
         if (transient || s?.client.closed) drop();
-        if (!transient || tries >= options.retries) {
+        if (!transient || tries >= retries || thrown instanceof CannotRetry) {
           if (error instanceof FtpStoreError) throw error;
           throw new FtpStoreError(`${name}: ${label} failed${tries > 0 ? ` after ${tries + 1} attempts` : ''} (${describeError(error)})`, ftpCodeOf(error), { cause: error });
         }
@@ -134,8 +158,8 @@ export function ftpConnection(options: ResolvedFtpOptions): FtpConnection {
   }
 
   return {
-    run(label, task) {
-      const result = tail.then(() => attempt(label, task));
+    run(label, task, retries = options.retries) {
+      const result = tail.then(() => attempt(label, task, retries));
       // The queue only orders operations: one failure must not fail the next.
       tail = result.catch(() => undefined);
       return result;

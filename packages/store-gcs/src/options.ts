@@ -32,6 +32,11 @@ export interface GcsStoreOptions {
   cacheControl?: string;
   /** Retries of a failed request (429, 5xx, network errors) before the write fails. */
   retries?: number;
+  /**
+   * persistStream() sends a stream as a resumable upload in chunks of this many bytes (a multiple
+   * of 256 KiB); each chunk is held in memory until GCS has it, so a failed chunk can be resent.
+   */
+  streamChunkSize?: number;
 }
 
 export interface GcsStoreDefaults {
@@ -40,7 +45,11 @@ export interface GcsStoreDefaults {
   readonly allowInsecure: boolean;
   readonly cacheControl: string;
   readonly retries: number;
+  readonly streamChunkSize: number;
 }
+
+/** GCS takes resumable upload chunks in multiples of 256 KiB (the last one excepted). */
+export const GCS_CHUNK_QUANTUM = 256 * 1024;
 
 export const GCS_STORE_DEFAULTS: GcsStoreDefaults = Object.freeze({
   prefix: '',
@@ -49,10 +58,12 @@ export const GCS_STORE_DEFAULTS: GcsStoreDefaults = Object.freeze({
   // Scrapy's GCSFilesStore.CACHE_CONTROL: two days.
   cacheControl: 'max-age=172800',
   retries: 3,
+  // Google's recommended minimum chunk size for chunked resumable uploads.
+  streamChunkSize: 8 * 1024 * 1024,
 });
 
 const KNOWN: readonly string[] = Object.freeze([
-  'bucket', 'prefix', 'projectId', 'credentials', 'keyFilename', 'apiEndpoint', 'useAuthWithCustomEndpoint', 'allowInsecure', 'acl', 'cacheControl', 'retries',
+  'bucket', 'prefix', 'projectId', 'credentials', 'keyFilename', 'apiEndpoint', 'useAuthWithCustomEndpoint', 'allowInsecure', 'acl', 'cacheControl', 'retries', 'streamChunkSize',
 ]);
 
 export interface ResolvedGcsOptions extends GcsStoreDefaults {
@@ -103,6 +114,10 @@ export function resolveGcsOptions(options: GcsStoreOptions): ResolvedGcsOptions 
   if (credentials !== undefined && keyFilename !== undefined) throw new ConfigError('gcsStore options credentials and keyFilename are exclusive; pass one');
   const retries = options.retries ?? GCS_STORE_DEFAULTS.retries;
   if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0) fail('retries', 'an integer >= 0', retries);
+  const streamChunkSize = options.streamChunkSize ?? GCS_STORE_DEFAULTS.streamChunkSize;
+  if (typeof streamChunkSize !== 'number' || !Number.isSafeInteger(streamChunkSize) || streamChunkSize < GCS_CHUNK_QUANTUM || streamChunkSize % GCS_CHUNK_QUANTUM !== 0) {
+    fail('streamChunkSize', `a positive multiple of ${GCS_CHUNK_QUANTUM} (256 KiB)`, streamChunkSize);
+  }
 
   const allowInsecure = bool('allowInsecure');
   let apiEndpoint: URL | undefined;
@@ -133,5 +148,6 @@ export function resolveGcsOptions(options: GcsStoreOptions): ResolvedGcsOptions 
     acl,
     cacheControl: str('cacheControl') ?? GCS_STORE_DEFAULTS.cacheControl,
     retries,
+    streamChunkSize,
   };
 }

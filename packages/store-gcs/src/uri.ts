@@ -12,6 +12,7 @@ const QUERY: Readonly<Record<string, 'string' | 'boolean' | 'integer'>> = {
   acl: 'string',
   cacheControl: 'string',
   retries: 'integer',
+  streamChunkSize: 'integer',
 };
 
 function parseValue(key: string, kind: 'string' | 'boolean' | 'integer', raw: string, shown: string): unknown {

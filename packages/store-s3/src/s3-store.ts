@@ -79,7 +79,7 @@ export function s3Store(options: S3StoreOptions): S3Store {
     key: (path: string) => objectKey(prefix, path),
 
     open(crawler: Crawler): void {
-      crawler.logger.info(`Files store: ${location} (acl ${o.acl})`);
+      crawler.logger.child('@crawl/store-s3').info(`Files store: ${location} (acl ${o.acl})`);
     },
 
     async persist(path: string, body: Uint8Array, meta?: PersistMeta): Promise<void> {

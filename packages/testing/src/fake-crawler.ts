@@ -17,6 +17,8 @@ export interface LogEntry {
   readonly level: 'debug' | 'info' | 'warn' | 'error';
   readonly message: string;
   readonly fields: Record<string, unknown> | undefined;
+  /** The child logger's component ('@crawl/middleware-retry'); absent for lines of the root logger. */
+  readonly component?: string;
 }
 
 export interface FakeCrawlerOptions {
@@ -36,7 +38,8 @@ export interface FakeCrawler extends Crawler {
   readonly scheduled: Request<any>[];
   readonly stops: (CloseReason | undefined)[];
   readonly abortController: AbortController;
-  messages(level: LogEntry['level']): string[];
+  /** Messages logged at `level`; with `component`, only those of that child logger. */
+  messages(level: LogEntry['level'], component?: string): string[];
 }
 
 class FakeSlot implements DownloaderSlot {
@@ -95,7 +98,7 @@ export function fakeCrawler(options: FakeCrawlerOptions = {}): FakeCrawler {
     downloads,
     scheduled,
     stops,
-    messages: (level) => logs.filter((l) => l.level === level).map((l) => l.message),
+    messages: (level, component) => logs.filter((l) => l.level === level && (component === undefined || l.component === component)).map((l) => l.message),
     fingerprint: (request) => fingerprint(request),
     async download(request) {
       downloads.push(request);

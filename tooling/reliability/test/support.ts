@@ -13,7 +13,8 @@ export interface Logged {
 export function recordingLogger(into: Logged[], quiet = false): Logger {
   const keep = (level: string) => (message: string) => void into.push({ level, message });
   const drop = () => undefined;
-  return { debug: quiet ? drop : keep('debug'), info: quiet ? drop : keep('info'), warn: keep('warn'), error: keep('error') };
+  const logger: Logger = { debug: quiet ? drop : keep('debug'), info: quiet ? drop : keep('info'), warn: keep('warn'), error: keep('error'), child: () => logger };
+  return logger;
 }
 
 export interface CrawlerSetup {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FtpSrv, type FtpConnection } from 'ftp-srv';
+import { FileSystem, FtpSrv, type FtpConnection } from 'ftp-srv';
 
 export interface FtpTestServerOptions {
   /** Accepted credentials (default `{ user: 'crawler', password: 'secret' }`); any other pair gets 530. */
@@ -12,6 +12,23 @@ export interface FtpTestServerOptions {
   root?: string;
   /** Serve FTPS: explicit TLS (AUTH TLS) with this key and certificate. */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * Whether RNTO onto an existing file replaces it (default true, as POSIX rename does). false
+   * refuses with 550, as IIS and some other servers do.
+   */
+  renameReplaces?: boolean;
+}
+
+/** ftp-srv's file system, except that a rename onto an existing file is refused. */
+class NoReplaceFileSystem extends FileSystem {
+  override async rename(from: string, to: string): Promise<unknown> {
+    const exists = await this.get(to).then(
+      () => true,
+      () => false,
+    );
+    if (exists) throw new Error('Cannot create a file when that file already exists.');
+    return super.rename(from, to);
+  }
 }
 
 export interface FtpTestServer {
@@ -96,10 +113,10 @@ export async function startFtpServer(options: FtpTestServerOptions = {}): Promis
   }
   (server as unknown as { getNextPasvPort: () => Promise<number> }).getNextPasvPort = ephemeralPort;
 
-  server.on('login', ({ username, password: given }: { connection: FtpConnection; username: string; password: string }, resolve: (r: { root: string }) => void, reject: (e: Error) => void) => {
+  server.on('login', ({ connection, username, password: given }: { connection: FtpConnection; username: string; password: string }, resolve: (r: { root: string; fs?: FileSystem }) => void, reject: (e: Error) => void) => {
     if (username === user && given === password) {
       logins++;
-      resolve({ root });
+      resolve(options.renameReplaces === false ? { root, fs: new NoReplaceFileSystem(connection, { root, cwd: '/' }) } : { root });
     } else {
       failed++;
       reject(new Error('Login incorrect'));

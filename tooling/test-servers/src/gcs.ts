@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startTestServer } from './server.js';
 import type { RecordedRequest } from './types.js';
@@ -42,9 +42,21 @@ export interface GcsTestServer {
   readonly requests: RecordedRequest[];
   /** Stored objects by `bucket/name`. */
   readonly objects: ReadonlyMap<string, GcsObject>;
+  /** Resumable upload sessions not finalised (yet): what a client that gave up left behind. */
+  readonly openSessions: ReadonlyMap<string, GcsResumableSession>;
   /** The next `count` requests (uploads when `uploadsOnly`, the default) fail with `status` (503: a transient error). */
   failNext(count: number, status?: number, uploadsOnly?: boolean): void;
+  /** Requests being handled now (arrived, response not yet closed): an upload left hanging shows here. */
+  inFlight(): number;
   close(): Promise<void>;
+}
+
+/** A resumable upload session (`uploadType=resumable`): bytes received so far, no object yet. */
+export interface GcsResumableSession {
+  readonly bucket: string;
+  readonly name: string;
+  /** Bytes persisted so far (the upper end of the `Range` a status query answers, plus one). */
+  readonly received: number;
 }
 
 const CRC32C_TABLE = ((): Uint32Array => {
@@ -131,17 +143,55 @@ function parseMultipart(body: Buffer, contentType: string): { metadata: Record<s
   return { metadata, mediaType, data: media.content };
 }
 
+/** `x-goog-hash: crc32c=…,md5=…` (base64 values) → the digests it names. */
+function googHash(header: string | string[] | undefined): { crc32c?: string; md5?: string } {
+  const out: { crc32c?: string; md5?: string } = {};
+  for (const part of String(header ?? '').split(',')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    const key = part.slice(0, eq).trim().toLowerCase();
+    if (key === 'crc32c' || key === 'md5') out[key] = part.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/**
+ * `Content-Range` of a resumable upload PUT: `bytes FIRST-LAST/TOTAL` carries bytes (LAST may be
+ * FIRST-1 for an empty final request, as the client sends for empty objects); a `*` in place of
+ * FIRST-LAST only asks for the status or, with a numeric TOTAL, finalises; TOTAL `*` means "not
+ * known yet".
+ */
+function parseContentRange(header: string | undefined): { first: number; last: number; total: number | undefined } | { query: true; total: number | undefined } | undefined {
+  const m = /^bytes (?:(\d+)-(-1|\d+)|\*)\/(\d+|\*)$/.exec((header ?? '').trim());
+  if (m === null) return undefined;
+  const total = m[3] === '*' ? undefined : Number(m[3]);
+  if (m[1] === undefined) return { query: true, total };
+  return { first: Number(m[1]), last: Number(m[2]), total };
+}
+
 /**
  * A loopback server speaking the parts of the Google Cloud Storage JSON API that
- * `@google-cloud/storage` uses to upload and inspect objects: simple (`uploadType=media`) and
- * multipart uploads with `predefinedAcl`, object metadata, downloads (`alt=media`) and the object
- * ACL list. Objects live in memory. The real client reaches it with `apiEndpoint: server.url`
+ * `@google-cloud/storage` uses to upload and inspect objects: simple (`uploadType=media`),
+ * multipart and resumable (chunked) uploads with `predefinedAcl`, object metadata, downloads
+ * (`alt=media`) and the object ACL list. Objects live in memory. As on GCS, an object appears only
+ * when an upload completes: a request cut off mid-body, a multipart body without its closing
+ * boundary or a resumable session never finalised leaves any previous object as it was. The real client reaches it with `apiEndpoint: server.url`
  * (with a custom endpoint it sends no OAuth token unless `useAuthWithCustomEndpoint` is set).
  */
 export async function startGcsServer(options: GcsTestServerOptions): Promise<GcsTestServer> {
   const buckets = new Set(options.buckets);
   const projectId = options.projectId ?? 'test-project';
   const objects = new Map<string, GcsObject>();
+  interface Session {
+    bucket: string;
+    name: string;
+    contentType: string;
+    metadata: Record<string, unknown>;
+    predefinedAcl: GcsPredefinedAcl | undefined;
+    chunks: Buffer[];
+    received: number;
+  }
+  const sessions = new Map<string, Session>();
   let generation = 1_700_000_000_000_000;
   let failures = { count: 0, status: 503, uploadsOnly: true };
 
@@ -181,26 +231,85 @@ export async function startGcsServer(options: GcsTestServerOptions): Promise<Gcs
     } else if (uploadType === 'media') {
       data = req.body;
     } else {
-      return sendError(res, 400, 'invalid', `Unsupported uploadType ${JSON.stringify(uploadType)} (this test server speaks media and multipart).`);
+      return sendError(res, 400, 'invalid', `Unsupported uploadType ${JSON.stringify(uploadType)} (this test server speaks media, multipart and resumable).`);
     }
     if (name === undefined || name === '') return sendError(res, 400, 'required', 'Required parameter: name');
     if (!buckets.has(bucket)) return sendError(res, 404, 'notFound', 'The specified bucket does not exist.');
     const predefined = url.searchParams.get('predefinedAcl') ?? undefined;
     if (predefined !== undefined && !PREDEFINED.has(predefined)) return sendError(res, 400, 'invalid', `Invalid argument: predefinedAcl ${predefined}`);
-    const { name: _n, bucket: _b, contentType: _c, ...rest } = metadata;
+    store(res, { bucket, name, data, contentType, metadata, predefinedAcl: predefined as GcsPredefinedAcl | undefined });
+  };
+
+  const store = (res: ServerResponse, o: { bucket: string; name: string; data: Buffer; contentType: string; metadata: Record<string, unknown>; predefinedAcl: GcsPredefinedAcl | undefined }): void => {
+    const { name: _n, bucket: _b, contentType: _c, ...rest } = o.metadata;
     const object: GcsObject = {
-      bucket,
-      name,
-      data,
-      contentType,
+      bucket: o.bucket,
+      name: o.name,
+      data: o.data,
+      contentType: o.contentType,
       metadata: rest,
-      predefinedAcl: predefined as GcsPredefinedAcl | undefined,
-      acl: aclFor(predefined as GcsPredefinedAcl | undefined, projectId),
+      predefinedAcl: o.predefinedAcl,
+      acl: aclFor(o.predefinedAcl, projectId),
       generation: ++generation,
       updated: new Date(),
     };
-    objects.set(`${bucket}/${name}`, object);
+    objects.set(`${o.bucket}/${o.name}`, object);
     sendJson(res, 200, resource(object));
+  };
+
+  // POST …/o?uploadType=resumable: opens a session; its URI (Location) takes the bytes in PUTs.
+  const startResumable = (req: IncomingMessage & { body: Buffer }, res: ServerResponse, bucket: string, url: URL): void => {
+    let metadata: Record<string, unknown> = {};
+    if (req.body.length > 0) {
+      try {
+        metadata = JSON.parse(req.body.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        return sendError(res, 400, 'parseError', 'Parse Error');
+      }
+    }
+    const name = url.searchParams.get('name') ?? (typeof metadata['name'] === 'string' ? metadata['name'] : undefined);
+    if (name === undefined || name === '') return sendError(res, 400, 'required', 'Required parameter: name');
+    if (!buckets.has(bucket)) return sendError(res, 404, 'notFound', 'The specified bucket does not exist.');
+    const predefined = url.searchParams.get('predefinedAcl') ?? undefined;
+    if (predefined !== undefined && !PREDEFINED.has(predefined)) return sendError(res, 400, 'invalid', `Invalid argument: predefinedAcl ${predefined}`);
+    const headerType = req.headers['x-upload-content-type'];
+    const contentType = typeof headerType === 'string' ? headerType : typeof metadata['contentType'] === 'string' ? metadata['contentType'] : 'application/octet-stream';
+    const id = randomUUID();
+    sessions.set(id, { bucket, name, contentType, metadata, predefinedAcl: predefined as GcsPredefinedAcl | undefined, chunks: [], received: 0 });
+    const location = `${server.url}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=resumable&name=${encodeURIComponent(name)}&upload_id=${id}`;
+    res.writeHead(200, { Location: location, 'Content-Length': 0 });
+    res.end();
+  };
+
+  // PUT <session URI>: appends a chunk (Content-Range), answers 308 with the persisted Range until
+  // the final size is known and reached, then stores the object (after checking x-goog-hash).
+  const continueResumable = (req: IncomingMessage & { body: Buffer }, res: ServerResponse, id: string): void => {
+    const session = sessions.get(id);
+    if (session === undefined) return sendError(res, 404, 'notFound', 'No such upload session (finalised, or never opened).');
+    const range = req.headers['content-range'] === undefined ? { first: 0, last: req.body.length - 1, total: req.body.length } : parseContentRange(req.headers['content-range']);
+    if (range === undefined) return sendError(res, 400, 'invalid', `Malformed Content-Range ${JSON.stringify(req.headers['content-range'])}.`);
+    if ('first' in range) {
+      if (range.last - range.first + 1 !== req.body.length) return sendError(res, 400, 'invalid', 'Content-Range does not match the request body length.');
+      if (range.first > session.received) return sendError(res, 400, 'invalid', `Chunk starts at ${range.first} but only ${session.received} bytes were received.`);
+      // Bytes already persisted (a client resending after a lost reply) are skipped.
+      const fresh = req.body.subarray(session.received - range.first);
+      if (fresh.length > 0) {
+        session.chunks.push(Buffer.from(fresh));
+        session.received += fresh.length;
+      }
+    }
+    if (range.total !== undefined && session.received > range.total) return sendError(res, 400, 'invalid', `Received ${session.received} bytes, more than the declared ${range.total}.`);
+    if (range.total === undefined || session.received < range.total) {
+      res.writeHead(308, session.received > 0 ? { Range: `bytes=0-${session.received - 1}`, 'Content-Length': 0 } : { 'Content-Length': 0 });
+      res.end();
+      return;
+    }
+    const data = Buffer.concat(session.chunks);
+    const claimed = googHash(req.headers['x-goog-hash']);
+    if (claimed.crc32c !== undefined && claimed.crc32c !== crc32cBase64(data)) return sendError(res, 400, 'invalid', 'Provided CRC32C does not match the object data.');
+    if (claimed.md5 !== undefined && claimed.md5 !== createHash('md5').update(data).digest('base64')) return sendError(res, 400, 'invalid', 'Provided MD5 hash does not match the object data.');
+    sessions.delete(id);
+    store(res, { bucket: session.bucket, name: session.name, data, contentType: session.contentType, metadata: session.metadata, predefinedAcl: session.predefinedAcl });
   };
 
   const server = await startTestServer({
@@ -215,6 +324,9 @@ export async function startGcsServer(options: GcsTestServerOptions): Promise<Gcs
         return sendError(res, failures.status, 'backendError', 'Backend Error');
       }
       let m = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/.exec(url.pathname);
+      const uploadId = url.searchParams.get('upload_id');
+      if (m !== null && req.method === 'PUT' && uploadId !== null) return continueResumable(req, res, uploadId);
+      if (m !== null && req.method === 'POST' && url.searchParams.get('uploadType') === 'resumable') return startResumable(req, res, decodeURIComponent(m[1]!), url);
       if (m !== null && req.method === 'POST') return upload(req, res, decodeURIComponent(m[1]!), url);
       m = /^\/(?:download\/)?storage\/v1\/b\/([^/]+)\/o\/([^/]+)(\/acl)?$/.exec(url.pathname);
       if (m !== null && req.method === 'GET') {
@@ -241,9 +353,11 @@ export async function startGcsServer(options: GcsTestServerOptions): Promise<Gcs
     url: server.url,
     requests: server.requests,
     objects,
+    openSessions: sessions,
     failNext(count, status = 503, uploadsOnly = true) {
       failures = { count, status, uploadsOnly };
     },
+    inFlight: () => server.inFlight(),
     close: () => server.close(),
   };
 }

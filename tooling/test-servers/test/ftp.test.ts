@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFtpServer, type FtpTestServer } from '../src/index.js';
 
@@ -93,6 +93,25 @@ describe('startFtpServer', () => {
     expect(await c.reply()).toMatch(/^226/);
     expect(await readFile(`${server.root}/hello.txt`, 'utf8')).toBe('hello ftp');
     c.socket.destroy();
+  });
+
+  it('renames onto an existing file, or refuses to with renameReplaces: false', async () => {
+    for (const renameReplaces of [true, false]) {
+      const server = await start({ renameReplaces });
+      await writeFile(`${server.root}/new.txt`, 'new');
+      await writeFile(`${server.root}/old.txt`, 'old');
+      const c = await control(server.port);
+      await c.reply();
+      await c.reply('USER crawler');
+      expect(await c.reply('PASS secret')).toMatch(/^230/);
+      expect(await c.reply('RNFR new.txt')).toMatch(/^350/);
+      expect(await c.reply('RNTO old.txt')).toMatch(renameReplaces ? /^250/ : /^550 Cannot create a file when that file already exists/);
+      expect(await readFile(`${server.root}/old.txt`, 'utf8')).toBe(renameReplaces ? 'new' : 'old');
+      // Onto a free name it renames either way.
+      await c.reply(`RNFR ${renameReplaces ? 'old.txt' : 'new.txt'}`);
+      expect(await c.reply('RNTO free.txt')).toMatch(/^250/);
+      c.socket.destroy();
+    }
   });
 
   it('removes its temp root on close and closes idempotently', async () => {

@@ -4,7 +4,8 @@ const [distUrl, dir, sizeArg, gzipArg] = process.argv.slice(2);
 const { fsCacheStorage } = await import(distUrl);
 const { Request, createResponse, fingerprint } = await import('@crawl/core');
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
+// A Crawler's logger has child() (core's Logger): plugins take their component logger from it.
+const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const storage = fsCacheStorage({ dir, gzip: gzipArg === 'gzip' });
 await storage.open({ spider: { name: 'test' }, logger: silent });
 const request = new Request('http://a.test/big');

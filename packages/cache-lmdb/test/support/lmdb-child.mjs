@@ -4,7 +4,8 @@ const [distUrl, path] = process.argv.slice(2);
 const { lmdbCacheStorage } = await import(distUrl);
 const { Request, createResponse, fingerprint } = await import('@crawl/core');
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
+// A Crawler's logger has child() (core's Logger): plugins take their component logger from it.
+const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const crawler = { spider: { name: 'test' }, logger: silent };
 const storage = lmdbCacheStorage({ path });
 await storage.open(crawler);

@@ -3,13 +3,16 @@ import {
   InvalidOutputError,
   UnsupportedSchemeError,
   isResponse,
+  type BodyStream,
   type CrawlSettings,
   type Crawler,
   type DownloadHandler,
   type DownloaderControl,
+  type Logger,
   type Request,
   type Response,
 } from '@crawl/core';
+import { ENGINE_COMPONENT } from '../logger.js';
 import { safeEmit } from '../util/safe-emit.js';
 import { describe, type DownloaderMiddlewareChain } from './middleware-chain.js';
 import { Slot, type SlotEntry } from './slot.js';
@@ -27,6 +30,8 @@ const MAX_SLOTS = 10_000;
  */
 export class Downloader implements DownloaderControl {
   readonly #crawler: Crawler;
+  /** Set by use(): requests only arrive after it. */
+  #log!: Logger;
   #chain: DownloaderMiddlewareChain | undefined;
   readonly #handlers = new Map<string, DownloadHandler>();
   readonly #slots = new Map<string, Slot>();
@@ -51,6 +56,7 @@ export class Downloader implements DownloaderControl {
   /** Sets the middleware chain and the enabled download handlers. */
   use(chain: DownloaderMiddlewareChain, handlers: readonly DownloadHandler[]): void {
     this.#chain = chain;
+    this.#log = this.#crawler.logger.child(`${ENGINE_COMPONENT}/downloader`);
     // Earlier handlers win for a scheme they share with later ones.
     for (const handler of handlers) {
       for (const scheme of handler.schemes) {
@@ -125,7 +131,7 @@ export class Downloader implements DownloaderControl {
     }
     if (this.#closed) return Promise.reject(new DownloadError(request.url, `Download of ${String(request)} refused: the crawler closed`));
     const slot = this.slot(request);
-    safeEmit(this.#crawler.events, this.#crawler.logger, 'requestReachedDownloader', request);
+    safeEmit(this.#crawler.events, this.#log, 'requestReachedDownloader', request);
     return new Promise<Response>((resolve, reject) => {
       slot.push({ request, resolve, reject }, urgent);
       this.#process(slot);
@@ -178,6 +184,7 @@ export class Downloader implements DownloaderControl {
     } catch (error) {
       pending = Promise.reject(error);
     }
+    let streamed: BodyStream | undefined;
     pending
       .then(
         (response) => {
@@ -185,21 +192,28 @@ export class Downloader implements DownloaderControl {
             throw new InvalidOutputError(`Download handler ${handler.name} download() must resolve to a Response, got ${describe(response)} (${String(request)})`);
           }
           if (request.meta.downloadLatency === latencyBefore) request.meta.downloadLatency = (performance.now() - started) / 1000;
-          safeEmit(crawler.events, crawler.logger, 'responseDownloaded', response, request);
+          streamed = response.bodyStream;
+          safeEmit(crawler.events, this.#log, 'responseDownloaded', response, request);
           return response;
         },
         (error: unknown) => {
-          safeEmit(crawler.events, crawler.logger, 'downloadError', error, request);
+          safeEmit(crawler.events, this.#log, 'downloadError', error, request);
           throw error;
         },
       )
       .then(entry.resolve, entry.reject)
       .finally(() => {
-        slot.active--;
-        if (slot.isIdle()) slot.idleSince = Date.now();
-        safeEmit(crawler.events, crawler.logger, 'requestLeftDownloader', request);
-        this.#process(slot);
+        // A streamed body is still on the wire: the transfer keeps its place in the slot until it ends.
+        if (streamed !== undefined && whenClosed(streamed, () => this.#leave(slot, request))) return;
+        this.#leave(slot, request);
       });
+  }
+
+  #leave(slot: Slot, request: Request<any>): void {
+    slot.active--;
+    if (slot.isIdle()) slot.idleSince = Date.now();
+    safeEmit(this.#crawler.events, this.#log, 'requestLeftDownloader', request);
+    this.#process(slot);
   }
 
   #collect(maxIdleMs: number): void {
@@ -210,4 +224,13 @@ export class Downloader implements DownloaderControl {
       }
     }
   }
+}
+
+/** Runs `then` once a stream that emits 'close' (a Node Readable) has closed; false when it can't tell. */
+function whenClosed(stream: BodyStream, then: () => void): boolean {
+  const emitter = stream as BodyStream & { once?: unknown; closed?: unknown };
+  if (typeof emitter.once !== 'function') return false;
+  if (emitter.closed === true) return false;
+  (emitter.once as (event: string, listener: () => void) => void).call(stream, 'close', then);
+  return true;
 }

@@ -40,7 +40,24 @@ export class DownloaderMiddlewareChain {
       result = await this.#processException(request, error);
     }
     if (isRequest(result)) return result;
+    if (result.bodyStream !== undefined) return this.#processStreamedResponse(request, result);
     return this.#processResponse(request, result);
+  }
+
+  /**
+   * As #processResponse, releasing the body stream when a middleware drops the response or
+   * replaces it with a buffered one. A middleware that passes on a stream of its own (the
+   * compression middleware's decoder, say) derives it from this one and owns it.
+   */
+  async #processStreamedResponse(request: Request<any>, response: Response): Promise<Response | Request<any>> {
+    const stream = response.bodyStream!;
+    let out: Response | Request<any> | undefined;
+    try {
+      out = await this.#processResponse(request, response);
+      return out;
+    } finally {
+      if (out === undefined || isRequest(out) || out.bodyStream === undefined) stream.destroy();
+    }
   }
 
   async #processRequest(request: Request<any>, downloadFn: DownloadFunction): Promise<Response | Request<any>> {

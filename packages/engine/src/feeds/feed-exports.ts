@@ -1,4 +1,4 @@
-import { ConfigError, NotConfigured, type Crawler, type Plugin } from '@crawl/core';
+import { ConfigError, NotConfigured, type Crawler, type Logger, type Plugin } from '@crawl/core';
 import { spiderSetting } from '../spidermw/settings.js';
 import { createExporter, type FeedExporter } from './exporters.js';
 import { resolveFeedOptions, type FeedsSetting, type ResolvedFeedOptions } from './options.js';
@@ -27,6 +27,8 @@ interface FeedSlot {
   writer: FeedWriter | undefined;
   itemCount: number;
   reportedError: boolean;
+  /** The crawl's '@crawl/engine/feed-exports' logger, shared by all slots. */
+  readonly log: Logger;
 }
 
 /**
@@ -38,21 +40,21 @@ export function feedExports(feeds?: FeedsSetting, exportOptions: FeedExportsOpti
   let slots: FeedSlot[] = [];
   let unsubscribe: (() => void) | undefined;
 
-  const onItem = (crawler: Crawler, item: unknown): Promise<void> | undefined => {
+  const onItem = (item: unknown): Promise<void> | undefined => {
     let waits: Promise<void>[] | undefined;
     let wait: Promise<void> | undefined;
     for (const slot of slots) {
       const writer = slot.writer;
       if (writer === undefined) continue;
       if (writer.error !== undefined) {
-        reportWriteError(crawler, slot);
+        reportWriteError(slot);
         continue;
       }
       let text: string;
       try {
         text = slot.exporter.item(item);
       } catch (error) {
-        crawler.logger.error(`Feed ${slot.storage.target}: cannot export item (${(error as Error).message ?? String(error)}); skipped`, {
+        slot.log.error(`Feed ${slot.storage.target}: cannot export item (${(error as Error).message ?? String(error)}); skipped`, {
           error,
         });
         continue;
@@ -78,6 +80,7 @@ export function feedExports(feeds?: FeedsSetting, exportOptions: FeedExportsOpti
       // Validate every feed before touching the filesystem, so one bad entry leaves no half-opened files.
       const checked = entries.map(([uri, raw]) => ({ uri, options: resolveFeedOptions(uri, raw), rendered: renderFeedUri(uri, crawler.spider, now) }));
       const planned: FeedSlot[] = [];
+      const log = crawler.logger.child('@crawl/engine/feed-exports');
       for (const { uri, options, rendered } of checked) {
         const storage = await resolveFeedStorage(rendered, { overwrite: options.overwrite }, {
           storages: exportOptions.storages,
@@ -85,8 +88,8 @@ export function feedExports(feeds?: FeedsSetting, exportOptions: FeedExportsOpti
           crawler,
           format: options.format,
         });
-        const exporter = createExporter(storage.target, options, (message) => crawler.logger.warn(message));
-        planned.push({ uri, options, storage, exporter, writer: undefined, itemCount: 0, reportedError: false });
+        const exporter = createExporter(storage.target, options, (message) => log.warn(message));
+        planned.push({ uri, options, storage, exporter, writer: undefined, itemCount: 0, reportedError: false, log });
       }
       const targets = new Set<string>();
       for (const slot of planned) {
@@ -112,7 +115,7 @@ export function feedExports(feeds?: FeedsSetting, exportOptions: FeedExportsOpti
         slots = [];
         throw error;
       }
-      unsubscribe = crawler.events.on('itemScraped', (item) => onItem(crawler, item));
+      unsubscribe = crawler.events.on('itemScraped', onItem);
     },
 
     async close(crawler) {
@@ -127,10 +130,10 @@ export function feedExports(feeds?: FeedsSetting, exportOptions: FeedExportsOpti
 
 function noop(): void {}
 
-function reportWriteError(crawler: Crawler, slot: FeedSlot): void {
+function reportWriteError(slot: FeedSlot): void {
   if (slot.reportedError) return;
   slot.reportedError = true;
-  crawler.logger.error(`Feed ${slot.storage.target}: write failed; later items are not stored in it`, { error: slot.writer?.error });
+  slot.log.error(`Feed ${slot.storage.target}: write failed; later items are not stored in it`, { error: slot.writer?.error });
 }
 
 async function finishFeed(crawler: Crawler, slot: FeedSlot): Promise<void> {
@@ -146,11 +149,11 @@ async function finishFeed(crawler: Crawler, slot: FeedSlot): Promise<void> {
     await storage.close();
   } catch (error) {
     crawler.stats.inc(`feedexport/failed_count/${storage.name}`);
-    crawler.logger.error(`Error storing ${options.format} feed (${itemCount} items) in: ${storage.target}`, { error });
+    slot.log.error(`Error storing ${options.format} feed (${itemCount} items) in: ${storage.target}`, { error });
     return;
   }
   crawler.stats.inc(`feedexport/success_count/${storage.name}`);
-  crawler.logger.info(`Stored ${options.format} feed (${itemCount} items) in: ${storage.target}`, {
+  slot.log.info(`Stored ${options.format} feed (${itemCount} items) in: ${storage.target}`, {
     format: options.format,
     items: itemCount,
     target: storage.target,

@@ -50,7 +50,7 @@ export function spiderState(dir: string): Plugin {
       const state = crawler.spider.state ?? {};
       const bad = nonPlainPath(state, 'spider.state');
       if (bad !== undefined) {
-        crawler.logger.error(`Spider state not saved to ${path}: ${bad} is not plain JSON data`);
+        crawler.logger.child('@crawl/engine/spider-state').error(`Spider state not saved to ${path}: ${bad} is not plain JSON data`);
         return;
       }
       mkdirSync(dir, { recursive: true });

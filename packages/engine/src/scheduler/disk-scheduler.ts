@@ -29,6 +29,7 @@ export interface DiskSchedulerOptions {
 export const DISK_SCHEDULER_DEFAULTS = Object.freeze({ window: 1000, checkpointEvery: 100_000, fsync: 'batch', syncIntervalMs: 1000 } as const);
 
 const OPTION_KEYS = new Set(['dir', 'order', 'window', 'checkpointEvery', 'fsync', 'syncIntervalMs']);
+const DISK_SCHEDULER = '@crawl/engine/disk-scheduler';
 const MANIFEST = 'manifest.json';
 const SEEN = 'requests.seen';
 const SEEN_HEADER = JSON.stringify({ v: JOB_SCHEMA_VERSION, kind: 'fingerprints' });
@@ -156,7 +157,7 @@ export function diskScheduler(options: DiskSchedulerOptions): DiskScheduler {
   };
 
   return {
-    name: '@crawl/engine/disk-scheduler',
+    name: DISK_SCHEDULER,
     open(crawler) {
       if (job) throw new ConfigError('diskScheduler: already open');
       mkdirSync(dir, { recursive: true });
@@ -175,7 +176,7 @@ export function diskScheduler(options: DiskSchedulerOptions): DiskScheduler {
         j.seenFile.sync();
       }, syncIntervalMs);
       j.timer.unref();
-      if (j.frontier.size > 0 || j.resumed) crawler.logger.info(`Resuming crawl (${j.frontier.size} requests scheduled) from jobDir ${dir}`);
+      if (j.frontier.size > 0 || j.resumed) crawler.logger.child(DISK_SCHEDULER).info(`Resuming crawl (${j.frontier.size} requests scheduled) from jobDir ${dir}`);
       checkpoint(j);
     },
     close() {
@@ -359,7 +360,7 @@ function load(crawler: Crawler, dir: string, order: QueueOrder, window: number, 
     flushQueued: false,
     timer: undefined as unknown as NodeJS.Timeout,
     unlock,
-    logDuplicate: duplicateLogger(crawler.stats, crawler.logger, crawler.settings.dupefilterDebug),
+    logDuplicate: duplicateLogger(crawler.stats, crawler.logger.child(DISK_SCHEDULER), crawler.settings.dupefilterDebug),
   };
 }
 

@@ -31,8 +31,9 @@ export function memoryScheduler(options: MemorySchedulerOptions = {}): MemorySch
     throw new ConfigError("memoryScheduler: enqueue()/next() called before open()");
   };
 
+  const name = '@crawl/engine/memory-scheduler';
   return {
-    name: '@crawl/engine/memory-scheduler',
+    name,
     open(c) {
       crawler = c;
       queue = new PriorityQueue(options.order ?? c.settings.schedulerQueue);
@@ -41,7 +42,7 @@ export function memoryScheduler(options: MemorySchedulerOptions = {}): MemorySch
         : fingerprintDupeFilter({
             fingerprint: (r) => c.fingerprint(r),
             stats: c.stats,
-            logger: c.logger,
+            logger: c.logger.child(name),
             debug: c.settings.dupefilterDebug,
           });
     },

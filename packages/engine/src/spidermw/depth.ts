@@ -1,5 +1,6 @@
 import { isRequest, type Crawler, type Response, type SpiderMiddleware } from '@crawl/core';
 import { BUILTIN_SPIDER_MIDDLEWARE_ORDERS, type MiddlewareOrderOptions } from './orders.js';
+import { componentLog } from './component-log.js';
 import { boolSetting, intSetting, numberSetting } from './settings.js';
 
 interface DepthConfig {
@@ -64,7 +65,7 @@ export function depthMiddleware(options: MiddlewareOrderOptions = {}): SpiderMid
       const request = config.priority === 0 ? result : result.replace({ priority: result.priority - depth * config.priority });
       request.meta.depth = depth;
       if (config.limit > 0 && depth > config.limit) {
-        crawler.logger.debug(`Ignoring link (depth > ${config.limit}): ${request.url}`, { depth, url: request.url });
+        componentLog(crawler, 'depth').debug(`Ignoring link (depth > ${config.limit}): ${request.url}`, { depth, url: request.url });
         return null;
       }
       if (config.verbose) crawler.stats.inc(`request_depth_count/${depth}`);

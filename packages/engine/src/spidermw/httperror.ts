@@ -1,5 +1,6 @@
 import { HttpError, type Crawler, type Response, type SpiderMiddleware } from '@crawl/core';
 import { BUILTIN_SPIDER_MIDDLEWARE_ORDERS, type MiddlewareOrderOptions } from './orders.js';
+import { componentLog } from './component-log.js';
 import { boolSetting, isStatusList, statusListSetting } from './settings.js';
 
 interface HttpErrorConfig {
@@ -60,7 +61,7 @@ export function httpErrorMiddleware(options: MiddlewareOrderOptions = {}): Spide
       if (!(error instanceof HttpError)) return undefined;
       crawler.stats.inc('httperror/response_ignored_count');
       crawler.stats.inc(`httperror/response_ignored_status_count/${response.status}`);
-      crawler.logger.info(`Ignoring response ${String(response)}: HTTP status code is not handled or not allowed`, {
+      componentLog(crawler, 'http-error').info(`Ignoring response ${String(response)}: HTTP status code is not handled or not allowed`, {
         status: response.status,
         url: response.url,
       });
@@ -71,6 +72,6 @@ export function httpErrorMiddleware(options: MiddlewareOrderOptions = {}): Spide
 
 function listOrWarn(value: unknown, source: string, response: Response, crawler: Crawler): readonly number[] {
   if (isStatusList(value)) return value;
-  crawler.logger.warn(`Ignoring ${source}: expected an array of status codes, got ${JSON.stringify(value)} (${response.url})`);
+  componentLog(crawler, 'http-error').warn(`Ignoring ${source}: expected an array of status codes, got ${JSON.stringify(value)} (${response.url})`);
   return [];
 }

@@ -1,4 +1,5 @@
 import { hostMatchesDomain, type Crawler, type Request } from '@crawl/core';
+import { componentLog } from './component-log.js';
 
 /**
  * What the offsite spider and downloader middlewares share for one crawl: the usable
@@ -28,7 +29,7 @@ function usableDomains(crawler: Crawler): readonly string[] | undefined {
   const entries: unknown = crawler.spider.allowedDomains;
   if (entries === undefined || entries === null) return undefined;
   if (!Array.isArray(entries)) {
-    crawler.logger.warn(`allowedDomains must be an array of domain names, got ${typeof entries}; ignoring it`);
+    componentLog(crawler, 'offsite').warn(`allowedDomains must be an array of domain names, got ${typeof entries}; ignoring it`);
     return undefined;
   }
   if (entries.length === 0) return undefined;
@@ -36,20 +37,20 @@ function usableDomains(crawler: Crawler): readonly string[] | undefined {
   for (const entry of entries as unknown[]) {
     if (entry === null || entry === undefined) continue;
     if (typeof entry !== 'string' || entry.trim() === '') {
-      crawler.logger.warn(`allowedDomains accepts only domain names. Ignoring entry ${JSON.stringify(entry)} in allowedDomains.`);
+      componentLog(crawler, 'offsite').warn(`allowedDomains accepts only domain names. Ignoring entry ${JSON.stringify(entry)} in allowedDomains.`);
     } else if (URL_ENTRY.test(entry)) {
-      crawler.logger.warn(`allowedDomains accepts only domains, not URLs. Ignoring URL entry ${entry} in allowedDomains.`);
+      componentLog(crawler, 'offsite').warn(`allowedDomains accepts only domains, not URLs. Ignoring URL entry ${entry} in allowedDomains.`);
     } else if (isIpv6Literal(entry)) {
       domains.push(entry.replace(/^\[|\]$/g, '').toLowerCase());
     } else if (PORT_SUFFIX.test(entry)) {
-      crawler.logger.warn(`allowedDomains accepts only domains without ports. Ignoring entry ${entry} in allowedDomains.`);
+      componentLog(crawler, 'offsite').warn(`allowedDomains accepts only domains without ports. Ignoring entry ${entry} in allowedDomains.`);
     } else {
       domains.push(entry.trim().toLowerCase());
     }
   }
   if (domains.length === 0) {
     // Scrapy builds an empty alternation here, which matches no host: keep that, but say so.
-    crawler.logger.warn('allowedDomains has no usable entry: every request not marked dontFilter or allowOffsite will be filtered as offsite');
+    componentLog(crawler, 'offsite').warn('allowedDomains has no usable entry: every request not marked dontFilter or allowOffsite will be filtered as offsite');
   }
   return domains;
 }
@@ -89,7 +90,7 @@ export function recordFiltered(state: OffsiteState, request: Request<any>, crawl
   const host = hostOf(request);
   if (host !== '' && !state.seen.has(host)) {
     state.seen.add(host);
-    crawler.logger.debug(`Filtered offsite request to '${host}': ${String(request)}`, { host, url: request.url });
+    componentLog(crawler, 'offsite').debug(`Filtered offsite request to '${host}': ${String(request)}`, { host, url: request.url });
     crawler.stats.inc('offsite/domains');
   }
   crawler.stats.inc('offsite/filtered');

@@ -1,6 +1,7 @@
 import { ConfigError, isRequest, NotConfigured, type Crawler, type Request, type Response, type SpiderMiddleware } from '@crawl/core';
 import { BUILTIN_SPIDER_MIDDLEWARE_ORDERS, type MiddlewareOrderOptions } from './orders.js';
 import { isReferrerPolicyName, parseReferrerPolicy, REFERRER_POLICY_NAMES, referrerFor, type ReferrerPolicyName } from '@crawl/core';
+import { componentLog } from './component-log.js';
 import { boolSetting, spiderSetting } from './settings.js';
 
 /**
@@ -39,7 +40,7 @@ export function refererMiddleware(options: MiddlewareOrderOptions = {}): SpiderM
     if (header !== undefined) {
       policy = parseReferrerPolicy(header);
       if (policy === undefined) {
-        crawler.logger.debug(`Ignoring unknown Referrer-Policy header ${JSON.stringify(header)} from ${response.url}`, {
+        componentLog(crawler, 'referer').debug(`Ignoring unknown Referrer-Policy header ${JSON.stringify(header)} from ${response.url}`, {
           url: response.url,
         });
       }
@@ -54,7 +55,7 @@ export function refererMiddleware(options: MiddlewareOrderOptions = {}): SpiderM
     if (isReferrerPolicyName(value)) return value;
     const policy = typeof value === 'string' ? parseReferrerPolicy(value) : undefined;
     if (policy === undefined) {
-      crawler.logger.debug(`Ignoring unknown referrerPolicy ${JSON.stringify(value)} in request meta (${request.url})`, {
+      componentLog(crawler, 'referer').debug(`Ignoring unknown referrerPolicy ${JSON.stringify(value)} in request meta (${request.url})`, {
         url: request.url,
       });
     }

@@ -1,5 +1,6 @@
 import { isRequest, NotConfigured, type Crawler, type SpiderMiddleware } from '@crawl/core';
 import { BUILTIN_SPIDER_MIDDLEWARE_ORDERS, type MiddlewareOrderOptions } from './orders.js';
+import { componentLog } from './component-log.js';
 import { intSetting } from './settings.js';
 
 /** Scrapy's UrlLengthMiddleware: drops requests whose URL is longer than urlLengthLimit. */
@@ -28,7 +29,7 @@ export function urlLengthMiddleware(options: MiddlewareOrderOptions = {}): Spide
       if (!isRequest(result)) return result;
       const limit = limitFor(crawler);
       if (limit === 0 || result.url.length <= limit) return result;
-      crawler.logger.info(`Ignoring link (url length > ${limit}): ${result.url}`, { limit, length: result.url.length });
+      componentLog(crawler, 'url-length').info(`Ignoring link (url length > ${limit}): ${result.url}`, { limit, length: result.url.length });
       crawler.stats.inc('urllength/request_ignored_count');
       return null;
     },

@@ -77,3 +77,46 @@ describe('createFeedWriter', () => {
     await expect(writer.flush()).resolves.toBeUndefined();
   });
 });
+
+describe('createFeedWriter on a file', () => {
+  it('gathers items into few writes and writes the rest on flush', async () => {
+    const { createWriteStream, mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'feed-writer-'));
+    try {
+      const path = join(dir, 'items.jsonl');
+      const stream = createWriteStream(path);
+      await new Promise((resolve) => stream.once('open', resolve));
+      let writes = 0;
+      const write = stream._write.bind(stream);
+      const writev = stream._writev!.bind(stream);
+      stream._write = (chunk, encoding, callback) => {
+        writes++;
+        write(chunk, encoding, callback);
+      };
+      stream._writev = (chunks, callback) => {
+        writes++;
+        writev(chunks, callback);
+      };
+      const writer = createFeedWriter(stream);
+      const line = (i: number) => `${JSON.stringify({ i, pad: 'x'.repeat(200) })}\n`;
+      for (let i = 0; i < 1000; i++) {
+        const p = writer.write(line(i));
+        if (p !== undefined) await p;
+        // Items arrive on separate turns, as from a crawl.
+        if (i % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+      await writer.flush();
+      stream.end();
+      await new Promise((resolve) => stream.on('finish', resolve));
+      const expected = Array.from({ length: 1000 }, (_, i) => line(i)).join('');
+      expect(readFileSync(path, 'utf8')).toBe(expected);
+      // About 220 KB in 8 KB batches: a few dozen writes, not one per item.
+      expect(writes).toBeLessThanOrEqual(Math.ceil(expected.length / 8192) + 1);
+      expect(writer.error).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -89,6 +89,8 @@ export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';
   message: string;
   fields: Record<string, unknown> | undefined;
+  /** The child logger's component ('@crawl/engine/depth'); absent for the root logger. */
+  component?: string;
 }
 
 export interface FakeCrawler extends Crawler {
@@ -140,12 +142,15 @@ function fakeDownloader(): DownloaderControl {
 /** A Crawler for testing one plugin in isolation: recording logger, Map stats, real events, stub download/schedule/stop. */
 export function fakeCrawler(options: FakeCrawlerOptions = {}): FakeCrawler {
   const logs: LogEntry[] = [];
-  const log =
-    (level: LogEntry['level']) =>
-    (message: string, fields?: Record<string, unknown>): void => {
-      logs.push({ level, message, fields });
-    };
-  const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  const named = (component: string | undefined): Logger => {
+    const log =
+      (level: LogEntry['level']) =>
+      (message: string, fields?: Record<string, unknown>): void => {
+        logs.push(component === undefined ? { level, message, fields } : { level, message, fields, component });
+      };
+    return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), child: (name) => named(component === undefined ? name : `${component}/${name}`) };
+  };
+  const logger = named(undefined);
   const downloads: Request<any>[] = [];
   const scheduled: Request<any>[] = [];
   const stops: (CloseReason | undefined)[] = [];

@@ -47,6 +47,7 @@ export const quietLogger = (logs: string[]): Logger => ({
   info: () => undefined,
   warn: (m) => void logs.push(`warn: ${m}`),
   error: (m) => void logs.push(`error: ${m}`),
+  child: () => quietLogger(logs),
 });
 
 function item(response: Response): PageItem {
