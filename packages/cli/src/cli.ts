@@ -8,6 +8,7 @@ import { listCommand } from './commands/list.js';
 import { runspider } from './commands/runspider.js';
 import { shellCommand } from './commands/shell.js';
 import { startprojectCommand } from './commands/startproject.js';
+import { jsonLogger } from './json-logger.js';
 import { defaultIO, type CliIO } from './output.js';
 
 export const USAGE = `Usage: crawl <command> [options]
@@ -57,13 +58,29 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO()): 
     return await run(rest, io);
   } catch (error) {
     // Bad arguments, settings or spider files are the user's to fix: say what, without a stack.
-    if (error instanceof CrawlError || (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) || isUsageTypeError(error)) {
+    const usage = error instanceof CrawlError || (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) || isUsageTypeError(error);
+    if (wantsJsonLogs(rest)) {
+      // A log shipper reading --log-format json must not get a plain-text line for a failed start.
+      const log = jsonLogger('crawl', (line) => void io.stderr.write(`${line}\n`), '@crawl/cli');
+      log.error(`crawl ${command}: ${error instanceof Error ? error.message : String(error)}`, usage ? {} : { error });
+      return usage ? 2 : 1;
+    }
+    if (usage) {
       io.stderr.write(`crawl ${command}: error: ${(error as Error).message}\n`);
       return 2;
     }
     io.stderr.write(`crawl ${command}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
   }
+}
+
+/** `--log-format json` or `--log-format=json` among the arguments, read before they are validated. */
+function wantsJsonLogs(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--log-format' && args[i + 1] === 'json') return true;
+    if (args[i] === '--log-format=json') return true;
+  }
+  return false;
 }
 
 /** TypeErrors thrown by our own flag checks (e.g. --log-format) carry a "--" in their message. */

@@ -58,6 +58,22 @@ describe('jsonLogger', () => {
   });
 });
 
+describe('--log-format json before the crawl starts', () => {
+  it('reports a start-up error (a missing spider file) as one JSON line', async () => {
+    const out: string[] = [];
+    const sink = (into: string[]) => ({ write: (chunk: string) => (into.push(chunk), true) });
+    const err: string[] = [];
+    const io = { stdout: sink(out), stderr: sink(err) } as unknown as CliIO;
+    const code = await runCli(['runspider', join(here, 'no-such-spider.ts'), '--log-format', 'json'], io);
+    expect(code).not.toBe(0);
+    const lines = err.join('').split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(1);
+    const record = JSON.parse(lines[0]!) as JsonLine;
+    expect(record).toMatchObject({ level: 'error', logger: 'crawl', component: '@crawl/cli' });
+    expect(record.message).toMatch(/no-such-spider/);
+  });
+});
+
 describe('--log-format json on a terminal', () => {
   it('writes only JSON lines: periodic stats, component names, and the stats dump as one object', async () => {
     const io = terminalIO();
