@@ -1,4 +1,4 @@
-import { DownloadError, ResponseTooLargeError, type Crawler, type DownloaderMiddleware, type Logger, type Request, type Response } from '@crawl/core';
+import { DownloadError, ResponseTooLargeError, type Crawler, type Headers, type DownloaderMiddleware, type Logger, type Request, type Response } from '@crawl/core';
 import { decode, DecodedSizeExceeded } from './decode.js';
 import { decodeStream } from './decode-stream.js';
 import { ACCEPT_ENCODING, createZstdDecompress, planDecoding, type EncodingPlan } from './encodings.js';
@@ -22,7 +22,7 @@ function tooLarge(response: Response, encoding: string, decoded: number, maxSize
   const error = new ResponseTooLargeError(response.url, decoded, maxSize);
   // The stack is formatted lazily, so it picks up this more precise message.
   error.message =
-    `Ignored response ${String(response)} because its body (${response.body.byteLength} B compressed) is larger than ` +
+    `Ignored response ${String(response)} because its body${response.bodyStream === undefined ? ` (${response.body.byteLength} B compressed)` : ' (streamed)'} is larger than ` +
     `the download max size (${maxSize} B) once decoded: stopped after ${decoded} B of ${encoding} output`;
   return error;
 }
@@ -53,6 +53,11 @@ function decodeStreamedResponse(request: Request<any>, response: Response, plan:
     mapError,
     onEnd,
   );
+  return response.replace({ headers: decodedHeaders(response, plan, crawler), bodyStream });
+}
+
+/** The headers of the decoded response: Content-Encoding down to what stays encoded (with a warning), else gone. */
+function decodedHeaders(response: Response, plan: EncodingPlan, crawler: Crawler): Headers {
   const headers = response.headers.clone();
   if (plan.keep.length > 0) {
     headers.set('Content-Encoding', plan.keep.join(', '));
@@ -60,7 +65,7 @@ function decodeStreamedResponse(request: Request<any>, response: Response, plan:
   } else {
     headers.delete('Content-Encoding');
   }
-  return response.replace({ headers, bodyStream });
+  return headers;
 }
 
 async function decodeResponse(request: Request<any>, response: Response, plan: EncodingPlan, crawler: Crawler): Promise<Response> {
@@ -85,13 +90,7 @@ async function decodeResponse(request: Request<any>, response: Response, plan: E
       { url: response.url, size: body.byteLength, warnSize },
     );
   }
-  const headers = response.headers.clone();
-  if (plan.keep.length > 0) {
-    headers.set('Content-Encoding', plan.keep.join(', '));
-    logFor(crawler).warn(unsupportedMessage(response, plan.keep), { url: response.url });
-  } else {
-    headers.delete('Content-Encoding');
-  }
+  const headers = decodedHeaders(response, plan, crawler);
   crawler.stats.inc('httpcompression/response_bytes', body.byteLength);
   crawler.stats.inc('httpcompression/response_count');
   return withDecodedBody(response, headers, body);
