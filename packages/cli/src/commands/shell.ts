@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start as startRepl } from 'node:repl';
 import { parseArgs } from 'node:util';
 import type { CrawlSettings, Response } from '@crawl/core';
 import { consoleLogger } from '@crawl/engine';
@@ -63,6 +62,9 @@ export async function shellCommand(argv: string[], io: CliIO, input: NodeJS.Read
 
   if (positionals[0] !== undefined) await fetch(positionals[0]);
   io.stdout.write('Available: response, request, settings, fetch(url), view(response). Ctrl-D to exit.\n');
+  // Loaded here, not at the top: node:repl pulls in node:domain, which slows every event emit in
+  // the process, and every other command (a crawl) would pay for it.
+  const { start: startRepl } = await import('node:repl');
   const repl = startRepl({ prompt: 'crawl> ', input, output: io.stdout, terminal: io.stderr.isTTY === true && input === process.stdin, useGlobal: false });
   Object.assign(repl.context, context);
   // fetch() replaces the response: keep the REPL's variables in step.
