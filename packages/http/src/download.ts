@@ -49,8 +49,13 @@ function onTimeout(download: HttpDownload): void {
 }
 
 function resolveLater(resolve: (response: Response) => void, response: Response): void {
-  setImmediate(resolve, response);
+  // A closure, not setImmediate(resolve, response): Node 20 keeps a run immediate's arguments (and its
+  // links to the rest of the batch), which kept a whole batch of responses reachable.
+  setImmediate(() => resolve(response));
 }
+
+function ignoreResponse(_response: Response): void {}
+function ignoreError(_error: unknown): void {}
 
 /** Buffered bytes above which a streamed body pauses the socket until the consumer reads. */
 const STREAM_HIGH_WATER_MARK = 256 * 1024;
@@ -83,8 +88,9 @@ export class HttpDownload implements Dispatcher.DispatchHandler, StreamSource {
   readonly limits: DownloadLimits;
   readonly signal: AbortSignal | undefined;
   private readonly registry: Set<HttpDownload>;
-  private readonly resolve: (response: Response) => void;
-  private readonly reject: (error: unknown) => void;
+  // Dropped once used (see release()): a settled download must not keep its Response reachable.
+  private resolve: (response: Response) => void;
+  private reject: (error: unknown) => void;
   private readonly secure: boolean;
   private readonly started: number = performance.now();
   private controller: Dispatcher.DispatchController | undefined = undefined;
@@ -222,7 +228,7 @@ export class HttpDownload implements Dispatcher.DispatchHandler, StreamSource {
   private deliverStream(): HttpBodyStream {
     const stream = new HttpBodyStream(this, STREAM_HIGH_WATER_MARK);
     this.stream = stream;
-    this.resolve(this.buildResponse(undefined, stream));
+    this.resolveWith(this.buildResponse(undefined, stream));
     return stream;
   }
 
@@ -288,7 +294,9 @@ export class HttpDownload implements Dispatcher.DispatchHandler, StreamSource {
     // callback returns. A caller that sends its next request as soon as this one resolves would find
     // the connection busy and open another one; delivering from a later immediate (same event-loop
     // turn) lets it reuse the connection instead.
-    process.nextTick(resolveLater, this.resolve, response);
+    const resolve = this.resolve;
+    this.release();
+    process.nextTick(resolveLater, resolve, response);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
@@ -325,9 +333,32 @@ export class HttpDownload implements Dispatcher.DispatchHandler, StreamSource {
     this.cancelTransfer(error);
   }
 
+  private resolveWith(response: Response): void {
+    const resolve = this.resolve;
+    this.release();
+    resolve(response);
+  }
+
+  private rejectWith(error: unknown): void {
+    const reject = this.reject;
+    this.release();
+    reject(error);
+  }
+
+  /**
+   * Forgets the promise's functions once used. The download object can outlive its response (undici
+   * and the registry hold it a little longer, and it may sit in the old generation): through
+   * `resolve` it would keep the promise and so the Response and the document parsed from it
+   * reachable, and V8's young-generation collections would promote every page.
+   */
+  private release(): void {
+    this.resolve = ignoreResponse;
+    this.reject = ignoreError;
+  }
+
   /** The caller learns of the failure: through the promise, or through the stream once delivered. */
   private fail(error: Error): void {
-    if (this.stream === undefined) this.reject(error);
+    if (this.stream === undefined) this.rejectWith(error);
     else this.stream.destroy(error);
   }
 
@@ -348,7 +379,7 @@ export class HttpDownload implements Dispatcher.DispatchHandler, StreamSource {
   private succeed(flags: readonly string[] | undefined): void {
     this.settle();
     if (this.stream !== undefined) this.stream.finish();
-    else this.resolve(this.buildResponse(flags));
+    else this.resolveWith(this.buildResponse(flags));
   }
 
   private buildResponse(flags: readonly string[] | undefined, bodyStream?: HttpBodyStream): Response {
@@ -386,9 +417,9 @@ export class HttpDownload implements Dispatcher.DispatchHandler, StreamSource {
     this.settle();
     if (error.fail) {
       (error as StopDownloadWithResponse).response = response;
-      this.reject(error);
+      this.rejectWith(error);
     } else {
-      this.resolve(response);
+      this.resolveWith(response);
     }
     this.cancelTransfer(error);
     return true;
