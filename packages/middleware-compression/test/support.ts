@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { Request, type DownloaderMiddleware, type Failure, type Response } from '@crawl/core';
 import { Crawler, type CrawlerOptions } from '@crawl/engine';
 import { httpHandler } from '@crawl/http';
+import { rssGrowthDuring as sampleRss } from '@crawl/testing';
 import type { RouteHandler } from '@crawl/test-servers';
 
 /** A route that answers with raw (already encoded) bytes and the given headers. */
@@ -60,26 +61,9 @@ export async function crawl(requests: Request<any>[], middlewares: DownloaderMid
   return { responses, failures, logs, stats, warnings: () => logs.filter((l) => l.level === 'warn').map((l) => l.message) };
 }
 
-/**
- * Runs `fn` while sampling the resident set size, and returns how far it rose above where it
- * started: the larger of the sampled peak and the growth of the process's recorded peak.
- */
-export async function rssGrowthDuring<T>(fn: () => Promise<T>): Promise<{ growth: number; result: T }> {
-  const before = process.memoryUsage().rss;
-  const maxBefore = process.resourceUsage().maxRSS * 1024;
-  let peak = before;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 2);
-  let result: T;
-  try {
-    result = await fn();
-  } finally {
-    clearInterval(timer);
-  }
-  peak = Math.max(peak, process.memoryUsage().rss);
-  const maxGrowth = process.resourceUsage().maxRSS * 1024 - maxBefore;
-  return { growth: Math.max(peak - before, maxGrowth), result };
+/** RSS growth while `fn` runs, sampled every 2 ms (bombs expand fast). */
+export function rssGrowthDuring<T>(fn: () => Promise<T>): Promise<{ growth: number; result: T }> {
+  return sampleRss(fn, 2);
 }
 
 export { Request };

@@ -6,6 +6,7 @@ import { createGzip } from 'node:zlib';
 import { Request, ResponseTooLargeError, type Response, type SpiderMiddleware } from '@crawl/core';
 import { compression } from '@crawl/middleware-compression';
 import { startTestServer, type TestServer } from '@crawl/test-servers';
+import { rssGrowthDuring } from '@crawl/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamTextChunks } from '../src/body-text.js';
 import { csvFeedSpider, iterCsvRecords, iterCsvRecordsAsync, iterXmlNodes, iterXmlNodesAsync, xmlFeedSpider } from '../src/index.js';
@@ -46,28 +47,6 @@ function* lines(count: number, line: (i: number) => string, head = '', tail = ''
   }
   text += tail;
   if (text !== '') yield Buffer.from(text);
-}
-
-/**
- * Runs `fn` while sampling the resident set size every few ms; returns the largest rise above where
- * it started, from the samples or from the kernel's recorded peak (which catches a spike between samples).
- */
-async function rssGrowthDuring<T>(fn: () => Promise<T>): Promise<{ growth: number; result: T }> {
-  const start = process.memoryUsage().rss;
-  const startMax = process.resourceUsage().maxRSS * 1024;
-  let peak = start;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 5);
-  let result: T;
-  try {
-    result = await fn();
-  } finally {
-    clearInterval(timer);
-  }
-  peak = Math.max(peak, process.memoryUsage().rss);
-  const kernelGrowth = process.resourceUsage().maxRSS * 1024 - startMax;
-  return { growth: Math.max(peak - start, kernelGrowth), result };
 }
 
 /** A full garbage collection on demand (vitest's workers do not run with --expose-gc). */
