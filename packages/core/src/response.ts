@@ -267,6 +267,11 @@ abstract class MarkupResponse extends TextResponse {
     return this.#markup().$;
   }
 
+  /** Whether the body has been parsed already (queries on it are then cheap). */
+  protected get parsed(): boolean {
+    return this.#document !== undefined;
+  }
+
   override css(query: string): SelectorList {
     return SelectorList.query(this.#markup(), undefined, query);
   }
@@ -286,9 +291,9 @@ export class HtmlResponse extends MarkupResponse {
 
   protected override baseUrl(): string {
     if (this.#base === undefined) {
-      // A <base> element can only come from a `<base` tag in the text: without one, the query
-      // (a walk of the whole document on the first urljoin of every page) cannot find anything.
-      const first = MAYBE_BASE_TAG.test(this.text) ? this.css('base[href]').nodes()[0] : undefined;
+      // A <base> element can only come from a `<base` tag in the text: without one, a page that
+      // is not parsed yet need not be parsed (a parsed one answers from its tag index).
+      const first = this.parsed || MAYBE_BASE_TAG.test(this.text) ? this.css('base[href]').nodes()[0] : undefined;
       const href = first !== undefined && typeof first !== 'string' ? (first as { attribs?: Record<string, string> }).attribs?.['href']?.trim() : undefined;
       let base = this.url;
       if (href) {

@@ -4,6 +4,7 @@ import { compile as compileSelector, type Options as CssSelectOptions } from 'cs
 import { isTag, type AnyNode, type Document, type Element } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
 import { SelectorError } from './errors.js';
+import { parseIndexedDocument, subjectTag, type TagIndex } from './tag-index.js';
 import { evaluateXPath, type XPathOptions } from './xpath.js';
 import { markXmlDocument } from './xpath-dom.js';
 
@@ -51,17 +52,22 @@ export class MarkupDocument {
   readonly #given: boolean;
   #cheerio: CheerioAPI | undefined;
   #query: DocumentQuery | undefined;
+  /** The HTML elements by tag name, while nothing can have changed the document (see `$`). */
+  #index: TagIndex | undefined;
 
-  constructor(root: Document, xml: boolean, $?: CheerioAPI) {
+  constructor(root: Document, xml: boolean, $?: CheerioAPI, index?: TagIndex) {
     this.root = root;
     this.xml = xml;
     this.#cheerio = $;
     this.#given = $ !== undefined;
+    this.#index = $ === undefined ? index : undefined;
   }
 
-  /** Parses markup (as parseMarkup() does). */
+  /** Parses markup (as parseMarkup() does); HTML documents get a tag index for their queries. */
   static parse(text: string, xml: boolean): MarkupDocument {
-    return new MarkupDocument(parseMarkupDocument(text, xml), xml);
+    if (xml) return new MarkupDocument(parseMarkupDocument(text, true), true);
+    const { document, index } = parseIndexedDocument(text, sharedCheerio(false).root().options);
+    return new MarkupDocument(document, false, undefined, index);
   }
 
   static of($: CheerioAPI): MarkupDocument {
@@ -69,9 +75,19 @@ export class MarkupDocument {
     return new MarkupDocument(root[0] as Document, root.options.xmlMode === true, $);
   }
 
-  /** cheerio bound to this document (made on first use). */
+  /**
+   * cheerio bound to this document (made on first use). cheerio can change the document, so from
+   * then on queries walk it instead of trusting the tag index built by the parser.
+   */
   get $(): CheerioAPI {
+    this.#index = undefined;
     return (this.#cheerio ??= cheerioFor(this.root, this.xml));
+  }
+
+  /** The elements named `tag` in document order, or undefined when the document has no index. */
+  elementsNamed(tag: string): readonly Element[] | undefined {
+    const index = this.#index;
+    return index === undefined ? undefined : (index.get(tag) ?? NO_ELEMENTS);
   }
 
   /** cheerio for work on this document's nodes that does not depend on the instance. */
@@ -94,6 +110,8 @@ export class MarkupDocument {
     return this.#query;
   }
 }
+
+const NO_ELEMENTS: readonly Element[] = [];
 
 function markupDocument(from: CheerioAPI | MarkupDocument): MarkupDocument {
   return from instanceof MarkupDocument ? from : MarkupDocument.of(from);
@@ -198,6 +216,11 @@ function queryDocument(document: MarkupDocument, css: string): Element[] | undef
     matchers.set(key, matcher);
   }
   if (matcher === null) return undefined;
+  // Every match of a selector whose last compound names a tag is an element of that name: test
+  // those (in document order, as the walk below finds them) instead of every node of the document.
+  const tag = document.xml ? null : subjectTag(css);
+  const candidates = tag === null ? undefined : document.elementsNamed(tag);
+  if (candidates !== undefined) return candidates.filter(matcher);
   return selectMatching(matcher, (document.root.children as AnyNode[]).filter(isTag));
 }
 

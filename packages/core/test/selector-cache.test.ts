@@ -104,6 +104,39 @@ describe('compiled selector cache', () => {
     expect(xml.css('item').getall()).toEqual(['<item id="1"/>', '<item>&amp; two</item>']);
   });
 
+  it('finds through the tag index what a walk of the document finds (implied, unclosed, upper-case, foreign elements)', () => {
+    const messy = `<HTML><Body><P>one<P>two <B>bold<I>both</B> italic</I><TABLE><TR><TD>cell<TD><A href=a>x</A></TABLE>
+<p><div>block in p</div></p><svg viewBox="0 0 1 1"><foreignObject><P>in svg</P></foreignObject><clipPath/></svg>
+<select><option>1<option selected>2</select><br/><BR></body></html>`;
+    const selectors = ['p', 'P', 'td', 'tr', 'tbody td', 'a', 'b i', 'i', 'div', 'option[selected]', 'option:last-child', 'br', 'foreignobject p', 'clippath', 'svg *', 'body p:not(:first-child)', 'html', 'body'];
+    for (const selector of selectors) {
+      const r = html(messy);
+      const indexed = r.css(selector).nodes();
+      expect(indexed, selector).toEqual(r.$(selector).toArray());
+      // After response.$ the document is walked; both ways agree.
+      expect(r.css(selector).nodes(), selector).toEqual(indexed);
+    }
+  });
+
+  it('stops trusting the tag index once response.$ may have changed the document', () => {
+    const r = html();
+    expect(r.css('img').length).toBe(1);
+    r.$('section').append('<img src="added.png">');
+    expect(r.css('img::attr(src)').getall()).toEqual(['i.png', 'added.png']);
+    expect(r.css('a').nodes()).toEqual(r.$('a').toArray());
+  });
+
+  it('finds <base href> in a parsed page from its index and in an unparsed page from its text', () => {
+    const body = '<html><head><BASE HREF="/sub/"></head><body><a href="x.html">x</a></body></html>';
+    const parsed = html(body);
+    expect(parsed.css('a::attr(href)').get()).toBe('x.html');
+    expect(parsed.urljoin('x.html')).toBe('http://a.test/sub/x.html');
+    expect(html(body).urljoin('x.html')).toBe('http://a.test/sub/x.html');
+    const none = html('<html><body><a href="y.html">y</a></body></html>');
+    expect(none.css('a').length).toBe(1);
+    expect(none.urljoin('y.html')).toBe('http://a.test/y.html');
+  });
+
   it('reports invalid selectors as before', () => {
     const r = html();
     for (const selector of ['a[', 'p:unknown-pseudo', '!!']) {
