@@ -87,7 +87,7 @@ export class MarkupDocument {
   /** The elements named `tag` in document order, or undefined when the document has no index. */
   elementsNamed(tag: string): readonly Element[] | undefined {
     const index = this.#index;
-    return index === undefined ? undefined : (index.get(tag) ?? NO_ELEMENTS);
+    return index?.named(tag);
   }
 
   /** cheerio for work on this document's nodes that does not depend on the instance. */
@@ -110,8 +110,6 @@ export class MarkupDocument {
     return this.#query;
   }
 }
-
-const NO_ELEMENTS: readonly Element[] = [];
 
 function markupDocument(from: CheerioAPI | MarkupDocument): MarkupDocument {
   return from instanceof MarkupDocument ? from : MarkupDocument.of(from);

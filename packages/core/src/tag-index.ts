@@ -2,23 +2,40 @@ import { parse as parseSelector, SelectorType, type Selector } from 'css-what';
 import { DomHandler, type Document, type DomHandlerOptions, type Element } from 'domhandler';
 import { Parser, type ParserOptions } from 'htmlparser2';
 
-/** The elements of one parsed HTML document by tag name, each list in document order. */
-export type TagIndex = Map<string, Element[]>;
+/**
+ * The elements of one parsed HTML document in document order, with the lists by tag name made
+ * from it when first asked for (one push per element while parsing; a page is queried for a few
+ * tags only).
+ */
+export class TagIndex {
+  readonly #elements: Element[];
+  readonly #byName = new Map<string, readonly Element[]>();
+
+  constructor(elements: Element[]) {
+    this.#elements = elements;
+  }
+
+  named(tag: string): readonly Element[] {
+    let list = this.#byName.get(tag);
+    if (list === undefined) {
+      list = this.#elements.filter((element) => element.name === tag);
+      this.#byName.set(tag, list);
+    }
+    return list;
+  }
+}
 
 /**
- * htmlparser2's DOM builder, noting each element under its name as it is created. Elements are
- * created in document order (implied ones too), so every list is in document order; recording
- * them costs one push per element, against a walk of the whole document per query.
+ * htmlparser2's DOM builder, noting each element as it is created. Elements are created in
+ * document order (implied ones too); recording them costs one push per element, against a walk
+ * of the whole document (text nodes included) per query.
  */
 class IndexingHandler extends DomHandler {
-  readonly index: TagIndex = new Map();
+  readonly elements: Element[] = [];
 
   override onopentag(name: string, attribs: Record<string, string>): void {
     super.onopentag(name, attribs);
-    const element = this.tagStack[this.tagStack.length - 1] as Element;
-    const list = this.index.get(element.name);
-    if (list === undefined) this.index.set(element.name, [element]);
-    else list.push(element);
+    this.elements.push(this.tagStack[this.tagStack.length - 1] as Element);
   }
 }
 
@@ -26,7 +43,7 @@ class IndexingHandler extends DomHandler {
 export function parseIndexedDocument(text: string, options: ParserOptions & DomHandlerOptions): { document: Document; index: TagIndex } {
   const handler = new IndexingHandler(undefined, options);
   new Parser(handler, options).end(text);
-  return { document: handler.root, index: handler.index };
+  return { document: handler.root, index: new TagIndex(handler.elements) };
 }
 
 const COMBINATORS = new Set<string>([
