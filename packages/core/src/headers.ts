@@ -35,42 +35,52 @@ export class Headers implements Iterable<[string, string]> {
 
   /** All values joined by ", " (fetch semantics), or undefined when absent. */
   get(name: string): string | undefined {
-    const entry = this.#entries.get(name.toLowerCase());
+    const entry = this.#entries.get(keyOf(name));
     if (!entry) return undefined;
     return entry.values.length === 1 ? entry.values[0] : entry.values.join(', ');
   }
 
   /** The first value, as Scrapy's `Headers.get` for single-valued headers. */
   getFirst(name: string): string | undefined {
-    return this.#entries.get(name.toLowerCase())?.values[0];
+    return this.#entries.get(keyOf(name))?.values[0];
   }
 
   getAll(name: string): string[] {
-    return [...(this.#entries.get(name.toLowerCase())?.values ?? [])];
+    return [...(this.#entries.get(keyOf(name))?.values ?? [])];
   }
 
   has(name: string): boolean {
-    return this.#entries.has(name.toLowerCase());
+    return this.#entries.has(keyOf(name));
   }
 
   set(name: string, value: string | number | readonly (string | number)[]): this {
-    const values = Array.isArray(value) ? value.map(String) : [String(value)];
-    for (const v of values) assertHeader(name, v);
-    this.#entries.set(name.toLowerCase(), { name, values });
+    let values: string[];
+    if (Array.isArray(value)) {
+      values = value.map(String);
+      for (const v of values) assertHeader(name, v);
+    } else {
+      const v = String(value);
+      assertHeader(name, v);
+      values = [v];
+    }
+    this.#entries.set(keyOf(name), { name, values });
     return this;
   }
 
   /** Sets the header only when it is absent (Scrapy's `setdefault`). Returns whether it was set. */
   setDefault(name: string, value: string | number): boolean {
-    if (this.has(name)) return false;
-    this.set(name, value);
+    const key = keyOf(name);
+    if (this.#entries.has(key)) return false;
+    const v = String(value);
+    assertHeader(name, v);
+    this.#entries.set(key, { name, values: [v] });
     return true;
   }
 
   append(name: string, value: string | number): this {
     const v = String(value);
     assertHeader(name, v);
-    const key = name.toLowerCase();
+    const key = keyOf(name);
     const entry = this.#entries.get(key);
     if (entry) entry.values.push(v);
     else this.#entries.set(key, { name, values: [v] });
@@ -78,7 +88,7 @@ export class Headers implements Iterable<[string, string]> {
   }
 
   delete(name: string): boolean {
-    return this.#entries.delete(name.toLowerCase());
+    return this.#entries.delete(keyOf(name));
   }
 
   get size(): number {
@@ -116,6 +126,20 @@ export class Headers implements Iterable<[string, string]> {
   clone(): Headers {
     return new Headers(this);
   }
+}
+
+// Header names come from a small set, mostly spelled with capitals ('Referer', 'Content-Type'):
+// lower-casing each of them on every get/set made a new string per call.
+const keys = new Map<string, string>();
+
+function keyOf(name: string): string {
+  let key = keys.get(name);
+  if (key === undefined) {
+    key = name.toLowerCase();
+    if (keys.size >= 512) keys.clear();
+    keys.set(name, key);
+  }
+  return key;
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -129,17 +129,22 @@ export class Request<K extends object = Record<string, unknown>> {
   readonly headers: Headers;
   readonly body: Uint8Array;
   readonly meta: RequestMeta & Record<string, unknown>;
-  readonly cbKwargs: K;
   readonly callback: Callback<K> | undefined;
   readonly errback: Errback<K> | undefined;
   readonly priority: number;
   readonly dontFilter: boolean;
-  readonly flags: readonly string[];
   readonly cookies: CookieInput | undefined;
-  readonly internal: RequestInternal & Record<string, unknown>;
   readonly #parsed: URL;
+  // Made on first use: most requests a crawl builds are duplicates the dupefilter drops, and
+  // pending ones wait in the scheduler, without anyone reading these.
+  #cbKwargs: K | undefined;
+  #flags: string[] | undefined;
+  #internal: (RequestInternal & Record<string, unknown>) | undefined;
+  #hostname: string | undefined;
 
-  constructor(url: string, ...[options = {} as RequestOptions<K>]: RequestOptionsArg<RequestOptions<K>, K>) {
+  constructor(url: string, ...options: RequestOptionsArg<RequestOptions<K>, K>);
+  // One options parameter, not a rest parameter: no array per request.
+  constructor(url: string, options: RequestOptions<K> = {} as RequestOptions<K>) {
     const handed = handedOff;
     handedOff = undefined;
     this.#parsed = handed !== undefined && handed.href === url ? handed : parseRequestUrl(url);
@@ -154,7 +159,7 @@ export class Request<K extends object = Record<string, unknown>> {
     this.body = body === undefined ? EMPTY_BODY : typeof body === 'string' ? encoder.encode(body) : body;
     this.meta = options.meta ? { ...options.meta } : {};
     const cbKwargs = (options as { cbKwargs?: K | undefined }).cbKwargs;
-    this.cbKwargs = (cbKwargs ? { ...cbKwargs } : {}) as K;
+    if (cbKwargs) this.#cbKwargs = { ...cbKwargs };
     if (options.callback !== undefined && typeof options.callback !== 'function') {
       throw new TypeError(`Request callback must be a function, got ${typeof options.callback} (${this.url})`);
     }
@@ -167,9 +172,24 @@ export class Request<K extends object = Record<string, unknown>> {
     if (!Number.isFinite(priority)) throw new TypeError(`Request priority must be a finite number (${this.url})`);
     this.priority = priority;
     this.dontFilter = options.dontFilter ?? false;
-    this.flags = options.flags ? [...options.flags] : [];
+    if (options.flags && options.flags.length > 0) this.#flags = [...options.flags];
     this.cookies = options.cookies;
-    this.internal = options.internal ? { ...options.internal } : {};
+    if (options.internal) this.#internal = { ...options.internal };
+  }
+
+  /** Keyword arguments for the callback (Scrapy's `cb_kwargs`). */
+  get cbKwargs(): K {
+    return (this.#cbKwargs ??= {} as K);
+  }
+
+  /** Labels for logs and stats (Scrapy's `flags`). */
+  get flags(): readonly string[] {
+    return (this.#flags ??= []);
+  }
+
+  /** State the framework's components keep on a request; not for spiders. */
+  get internal(): RequestInternal & Record<string, unknown> {
+    return (this.#internal ??= {});
   }
 
   /** Scheme without the colon: 'http', 'https', 'data', … */
@@ -179,8 +199,12 @@ export class Request<K extends object = Record<string, unknown>> {
 
   /** Lower-cased hostname, without brackets for IPv6 literals. */
   get hostname(): string {
-    const h = this.#parsed.hostname;
-    return h.startsWith('[') ? h.slice(1, -1) : h;
+    // Read by several middlewares and the downloader per request: sliced from the href once.
+    if (this.#hostname === undefined) {
+      const h = this.#parsed.hostname;
+      this.#hostname = h.startsWith('[') ? h.slice(1, -1) : h;
+    }
+    return this.#hostname;
   }
 
   /** 'scheme://host[:port]' */
@@ -200,14 +224,14 @@ export class Request<K extends object = Record<string, unknown>> {
       headers: changes.headers ?? this.headers,
       body: changes.body ?? this.body,
       meta: changes.meta ?? this.meta,
-      cbKwargs: changes.cbKwargs ?? (this.cbKwargs as unknown as K2),
+      cbKwargs: changes.cbKwargs ?? (this.#cbKwargs as unknown as K2 | undefined),
       callback: 'callback' in changes ? changes.callback : (this.callback as unknown as Callback<K2> | undefined),
       errback: 'errback' in changes ? changes.errback : (this.errback as unknown as Errback<K2> | undefined),
       priority: changes.priority ?? this.priority,
       dontFilter: changes.dontFilter ?? this.dontFilter,
-      flags: changes.flags ?? this.flags,
+      flags: changes.flags ?? this.#flags,
       cookies: 'cookies' in changes ? changes.cookies : this.cookies,
-      internal: changes.internal ?? this.internal,
+      internal: changes.internal ?? this.#internal,
     } as RequestOptions<K2>;
     return this.rebuild(changes.url ?? this.url, init, changes);
   }

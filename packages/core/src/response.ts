@@ -26,6 +26,9 @@ export interface ResponseInit {
   encoding?: string | undefined;
 }
 
+/** The Request constructor with its options as one typed parameter (the rest-parameter form would build an array per link). */
+type RequestWithOptions<K extends object> = new (url: string, options: RequestOptions<K>) => Request<K>;
+
 /** Options for response.follow(): a Request's options without the URL. */
 export type FollowOptions<K extends object = Record<string, unknown>> = RequestOptions<K>;
 
@@ -154,26 +157,29 @@ export class Response {
     targets: Iterable<FollowTarget> | { css: string } | { xpath: string },
     ...[options = {} as FollowOptions<K>]: RequestOptionsArg<FollowOptions<K>, K>
   ): Request<K>[] {
-    let list: Iterable<FollowTarget>;
-    if ('css' in targets && typeof targets.css === 'string') list = this.css(targets.css);
-    else if ('xpath' in targets && typeof targets.xpath === 'string') list = this.xpath(targets.xpath);
-    else list = targets as Iterable<FollowTarget>;
     const out: Request<K>[] = [];
-    const args = [options] as RequestOptionsArg<FollowOptions<K>, K>;
-    for (const target of list) {
-      const links: string[] = [];
-      if (target instanceof SelectorList) {
-        for (const node of target.nodes()) {
-          const found = linkOf(node);
-          if ('link' in found) links.push(found.link);
-        }
-      } else links.push(String(target));
-      for (const link of links) {
-        if (isUnfollowable(link)) continue;
-        out.push(new Request<K>(handOffParsedUrl(this.#join(link)), ...args));
+    const opts = options as RequestOptions<K>;
+    if ('css' in targets && typeof targets.css === 'string') this.#followNodes(this.css(targets.css), opts, out);
+    else if ('xpath' in targets && typeof targets.xpath === 'string') this.#followNodes(this.xpath(targets.xpath), opts, out);
+    else {
+      for (const target of targets as Iterable<FollowTarget>) {
+        if (target instanceof SelectorList) this.#followNodes(target, opts, out);
+        else this.#followLink(String(target), opts, out);
       }
     }
     return out;
+  }
+
+  #followNodes<K extends object>(list: SelectorList, options: RequestOptions<K>, out: Request<K>[]): void {
+    for (const node of list.nodes()) {
+      const found = linkOf(node);
+      if ('link' in found) this.#followLink(found.link, options, out);
+    }
+  }
+
+  #followLink<K extends object>(link: string, options: RequestOptions<K>, out: Request<K>[]): void {
+    if (isUnfollowable(link)) return;
+    out.push(new (Request as RequestWithOptions<K>)(handOffParsedUrl(this.#join(link)), options));
   }
 
   #resolveTarget(target: FollowTarget): string {
