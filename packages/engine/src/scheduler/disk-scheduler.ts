@@ -9,6 +9,7 @@ import { JOB_SCHEMA_VERSION, decodeRequest, encodeRequest } from '../jobdir/requ
 import { SegmentStore } from '../jobdir/segments.js';
 import { SpiderMethods } from '../jobdir/spider-methods.js';
 import { duplicateLogger } from './dupefilter.js';
+import { FingerprintSet } from './fingerprint-set.js';
 import type { JobScheduler, StartProgress } from './job-scheduler.js';
 import type { QueueOrder } from './priority-queue.js';
 
@@ -56,7 +57,7 @@ interface Job {
   methods: SpiderMethods;
   store: SegmentStore;
   frontier: Frontier;
-  seen: Set<string>;
+  seen: FingerprintSet;
   seenFile: AppendFile;
   journal: AppendFile;
   journalGen: number;
@@ -198,13 +199,12 @@ export function diskScheduler(options: DiskSchedulerOptions): DiskScheduler {
       let fp: string | undefined;
       if (!request.dontFilter) {
         fp = j.crawler.fingerprint(request);
-        const key = seenKey(fp);
-        if (j.seen.has(key)) {
+        if (j.seen.has(fp)) {
           j.logDuplicate(request);
           return false;
         }
         if (!FINGERPRINT.test(fp)) throw new ConfigError(`jobDir: the request fingerprinter returned ${JSON.stringify(fp.slice(0, 40))} for ${String(request)}; job directories need printable single-token fingerprints`);
-        j.seen.add(key);
+        j.seen.insert(fp);
         j.seenFile.append(fp);
       }
       const id = j.nextId++;
@@ -305,7 +305,7 @@ function load(crawler: Crawler, dir: string, order: QueueOrder, window: number, 
         start.consumed = record.consumed;
         start.done = record.done;
       } else {
-        if (record.fp !== undefined) seen.add(seenKey(record.fp));
+        if (record.fp !== undefined) seen.insert(record.fp);
         nextId = Math.max(nextId, record.id + 1);
       }
     }
@@ -392,8 +392,9 @@ function* journalRecords(path: string, methods: SpiderMethods, spider: Spider<an
 }
 
 /** The seen fingerprints, and whether the file ends in a line a crash cut short. */
-function loadSeen(path: string): { seen: Set<string>; cut: boolean } {
-  const seen = new Set<string>();
+function loadSeen(path: string): { seen: FingerprintSet; cut: boolean } {
+  // Packed from the start: enqueues here are not latency-bound (each one is JSON on disk).
+  const seen = new FingerprintSet(undefined, { packAt: 0 });
   let cut = false;
   if (!existsSync(path)) return { seen, cut };
   for (const line of readLines(path)) {
@@ -408,18 +409,7 @@ function loadSeen(path: string): { seen: Set<string>; cut: boolean } {
     }
     if (line.text === '' && line.complete) continue;
     if (!FINGERPRINT.test(line.text)) throw jobFileError(path, line.number, 'not a fingerprint');
-    seen.add(seenKey(line.text));
+    seen.insert(line.text);
   }
   return { seen, cut };
-}
-
-const HEX40 = /^[0-9a-f]{40}$/;
-
-/**
- * How a fingerprint is held in the seen Set: core's 40-hex SHA-1 as its 20 bytes in a one-byte
- * string, which takes a third less memory for a million fingerprints; other fingerprints as is
- * (they cannot collide with the packed form, which is never 40 characters long).
- */
-function seenKey(fp: string): string {
-  return HEX40.test(fp) ? Buffer.from(fp, 'hex').toString('latin1') : fp;
 }
