@@ -208,6 +208,14 @@ export class Response {
     });
   }
 
+  /**
+   * Lets go of what was parsed from the body (the HTML/XML document behind `css()` and
+   * `xpath()`); it is parsed again if asked for. The engine calls it once a callback's output is
+   * consumed, so that responses whose items wait in slow pipelines (images, uploads) keep their
+   * bytes but not their documents. Nothing to release here; see the markup responses.
+   */
+  releaseDocument(): void {}
+
   toString(): string {
     return `<${this.status} ${this.url}>`;
   }
@@ -271,6 +279,11 @@ abstract class MarkupResponse extends TextResponse {
 
   override get $(): CheerioAPI {
     return this.#markup().$;
+  }
+
+  /** A document cheerio was handed out for (`response.$`) is kept: it may have been changed through it. */
+  override releaseDocument(): void {
+    if (this.#document?.pristine) this.#document = undefined;
   }
 
   /** Whether the body has been parsed already (queries on it are then cheap). */

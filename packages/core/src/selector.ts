@@ -90,6 +90,11 @@ export class MarkupDocument {
     return index?.named(tag);
   }
 
+  /** True while no cheerio instance was bound to the document, so nothing can have changed it since parsing. */
+  get pristine(): boolean {
+    return this.#cheerio === undefined;
+  }
+
   /** cheerio for work on this document's nodes that does not depend on the instance. */
   get nodes(): CheerioAPI {
     return this.#given ? this.#cheerio! : sharedCheerio(this.xml);

@@ -144,3 +144,22 @@ describe('compiled selector cache', () => {
     }
   });
 });
+
+describe('response.releaseDocument()', () => {
+  it('drops the parsed document; the next query parses the body again with the same results', () => {
+    const r = html();
+    const before = r.css('a::attr(href)').getall();
+    const node = r.css('h1').nodes()[0];
+    r.releaseDocument();
+    expect(r.css('h1').nodes()[0] === node).toBe(false);
+    expect(r.css('a::attr(href)').getall()).toEqual(before);
+    expect(r.urljoin('x')).toBe('http://a.test/x');
+  });
+
+  it('keeps a document cheerio was handed out for', () => {
+    const r = html();
+    r.$('h1').text('edited');
+    r.releaseDocument();
+    expect(r.css('h1::text').get()).toBe('edited');
+  });
+});

@@ -219,6 +219,11 @@ export class Scraper {
         failure = { error };
       }
     }
+    // The callback is done with the response: items still in the pipelines keep it, but not the
+    // document parsed from it (re-parsed if a pipeline queries it), which would otherwise wait
+    // with them and be promoted to the old generation.
+    // (Optional call: a Response from an older @crawl/core has no releaseDocument.)
+    response?.releaseDocument?.();
     const drained = limiter.drain();
     if (drained) await drained;
     if (failure) throw failure.error;
