@@ -47,6 +47,12 @@ const EMPTY = new Uint8Array(0);
 /** Joins body chunks into one Uint8Array that owns its memory (no pooled slab or socket buffer kept alive). */
 export function concatChunks(chunks: readonly Uint8Array[], total: number): Uint8Array {
   if (total === 0) return EMPTY;
+  // A body that arrived in one socket read is a view of that read's own buffer (Node allocates
+  // one per read, sized to what was read; undici hands out views of it): keep it rather than
+  // copying, which doubled the short-lived external memory of every small page. Only when the
+  // body is most of that buffer, so a view never pins much more memory than it shows.
+  const only = chunks.length === 1 ? chunks[0]! : undefined;
+  if (only !== undefined && only.byteLength * 2 >= only.buffer.byteLength) return new Uint8Array(only.buffer, only.byteOffset, only.byteLength);
   const out = Buffer.allocUnsafeSlow(total);
   let offset = 0;
   for (const chunk of chunks) {
