@@ -2,7 +2,7 @@ import { stat as fsStat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, type FileStat, type FilesStore, type PersistMeta } from '@crawl/core';
-import { streamFileAtomic, writeFileAtomic, type StreamWriteResult } from './atomic-write.js';
+import { createDirCache, streamFileAtomic, writeFileAtomic, type StreamWriteResult } from './atomic-write.js';
 import { md5File } from './md5-file.js';
 import { checkStorePath } from './store-path.js';
 
@@ -64,15 +64,18 @@ function isMissing(error: unknown): boolean {
 
 /**
  * Scrapy's FSFilesStore: files under `basedir` at their store-relative paths. Writes are atomic
- * (temp file + rename); `stat()` hashes the stored file as a stream. Paths are confined to
- * `basedir` (see checkStorePath): the check is lexical, so a symlink placed inside the store by
- * its owner is followed.
+ * (temp file + rename), and the directories created or found are remembered (as Scrapy does), so
+ * a file costs no mkdir() after the first in its directory; `stat()` hashes the stored file as a
+ * stream. Paths are confined to `basedir` (see checkStorePath): the check is lexical, so a
+ * symlink placed inside the store by its owner is followed.
  */
 export function fsStore(options: string | URL | FsStoreOptions): FsStore {
   const opts = normaliseOptions(options);
   const basedir = resolve(opts.basedir);
   const fsync = opts.fsync ?? FS_STORE_DEFAULTS.fsync;
   const root = basedir.endsWith(sep) ? basedir : basedir + sep;
+  // Directories created or found so far: one mkdir() per directory, not per file.
+  const dirs = createDirCache();
 
   const resolvePath = (path: string): string => {
     const file = resolve(basedir, ...checkStorePath(path));
@@ -89,11 +92,11 @@ export function fsStore(options: string | URL | FsStoreOptions): FsStore {
 
     async persist(path: string, body: Uint8Array): Promise<void> {
       if (!(body instanceof Uint8Array)) throw new ConfigError(`fsStore.persist(${JSON.stringify(path)}): body must be a Uint8Array, got ${typeof body}`);
-      await writeFileAtomic(resolvePath(path), body, fsync);
+      await writeFileAtomic(resolvePath(path), body, fsync, dirs);
     },
 
     async persistStream(path, source): Promise<StreamWriteResult> {
-      return streamFileAtomic(resolvePath(path), source, fsync);
+      return streamFileAtomic(resolvePath(path), source, fsync, dirs);
     },
 
     async stat(path: string): Promise<FileStat | undefined> {
