@@ -1,6 +1,7 @@
 import { parse as parseSelector, SelectorType, type Selector } from 'css-what';
 import { DomHandler, type Document, type DomHandlerOptions, type Element } from 'domhandler';
 import { Parser, type ParserOptions } from 'htmlparser2';
+import { skippingTokenizer } from './fast-tokenizer.js';
 
 /**
  * The elements of one parsed HTML document in document order, with the lists by tag name made
@@ -42,7 +43,7 @@ class IndexingHandler extends DomHandler {
 /** htmlparser2's parseDocument, also returning the tag index of the document. */
 export function parseIndexedDocument(text: string, options: ParserOptions & DomHandlerOptions): { document: Document; index: TagIndex } {
   const handler = new IndexingHandler(undefined, options);
-  new Parser(handler, options).end(text);
+  new Parser(handler, skippingTokenizer === undefined ? options : { ...options, Tokenizer: skippingTokenizer }).end(text);
   return { document: handler.root, index: new TagIndex(handler.elements) };
 }
 
