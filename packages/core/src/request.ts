@@ -134,21 +134,26 @@ export class Request<K extends object = Record<string, unknown>> {
   readonly priority: number;
   readonly dontFilter: boolean;
   readonly cookies: CookieInput | undefined;
-  readonly #parsed: URL;
   // Made on first use: most requests a crawl builds are duplicates the dupefilter drops, and
   // pending ones wait in the scheduler, without anyone reading these.
   #cbKwargs: K | undefined;
   #flags: string[] | undefined;
   #internal: (RequestInternal & Record<string, unknown>) | undefined;
-  #hostname: string | undefined;
+  // The parsed URL is not kept (~270 bytes per pending request): the hostname, read for every
+  // request by the offsite middleware and the downloader, is taken while it is at hand; the
+  // origin, read when the request is downloaded, is parsed again then.
+  readonly #hostname: string;
+  #origin: string | undefined;
 
   constructor(url: string, ...options: RequestOptionsArg<RequestOptions<K>, K>);
   // One options parameter, not a rest parameter: no array per request.
   constructor(url: string, options: RequestOptions<K> = {} as RequestOptions<K>) {
     const handed = handedOff;
     handedOff = undefined;
-    this.#parsed = handed !== undefined && handed.href === url ? handed : parseRequestUrl(url);
-    this.url = this.#parsed.href;
+    const parsed = handed !== undefined && handed.href === url ? handed : parseRequestUrl(url);
+    this.url = parsed.href;
+    const host = parsed.hostname;
+    this.#hostname = host.startsWith('[') ? host.slice(1, -1) : host;
     const method = options.method ?? 'GET';
     if (typeof method !== 'string' || !/^[A-Za-z]+$/.test(method)) {
       throw new TypeError(`Invalid HTTP method ${JSON.stringify(method)} for ${this.url}`);
@@ -194,22 +199,18 @@ export class Request<K extends object = Record<string, unknown>> {
 
   /** Scheme without the colon: 'http', 'https', 'data', … */
   get scheme(): string {
-    return this.#parsed.protocol.slice(0, -1);
+    // A WHATWG href starts with its lower-cased scheme and a colon.
+    return this.url.slice(0, this.url.indexOf(':'));
   }
 
   /** Lower-cased hostname, without brackets for IPv6 literals. */
   get hostname(): string {
-    // Read by several middlewares and the downloader per request: sliced from the href once.
-    if (this.#hostname === undefined) {
-      const h = this.#parsed.hostname;
-      this.#hostname = h.startsWith('[') ? h.slice(1, -1) : h;
-    }
     return this.#hostname;
   }
 
   /** 'scheme://host[:port]' */
   get origin(): string {
-    return this.#parsed.origin;
+    return (this.#origin ??= new URL(this.url).origin);
   }
 
   /** A fresh, mutable URL object for this request. */
