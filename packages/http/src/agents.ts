@@ -1,5 +1,6 @@
 import type { Crawler } from '@crawl/core';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent } from './undici-dispatchers.js';
 import type { ResolvedHttpOptions } from './options.js';
 import type { ProxyTarget } from './proxy.js';
 import { peerPoolFactory } from './socket-info.js';

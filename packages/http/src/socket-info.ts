@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { TLSSocket, type PeerCertificate } from 'node:tls';
-import { Client, Pool, type buildConnector, type Dispatcher } from 'undici';
+import type { buildConnector, Dispatcher } from 'undici';
+import { Client, Pool, type ClientOptions, type PoolOptions } from './undici-dispatchers.js';
 
 /** What a response reports about the connection that carried it. */
 export interface SocketPeer {
@@ -91,7 +92,7 @@ function peerClient(origin: URL, options: object, memory: CertificateMemory): Pe
   // Pool always passes its connector as a function (it builds one from the TLS/connect options).
   const connect = (options as { connect: buildConnector.connector }).connect;
   const client: PeerClient = new PeerClient(origin, {
-    ...(options as Client.Options),
+    ...(options as ClientOptions),
     connect: (connectOptions, callback) => {
       connect(connectOptions, (error, socket) => {
         // Once per connection, after the TLS handshake: the hot path only reads `client.peer`. On failure
@@ -106,7 +107,7 @@ function peerClient(origin: URL, options: object, memory: CertificateMemory): Pe
 
 function peerPool(origin: string | URL, options: object, memory: CertificateMemory): Pool {
   return new Pool(origin, {
-    ...(options as Pool.Options),
+    ...(options as PoolOptions),
     factory: (clientOrigin, clientOptions) => peerClient(clientOrigin, clientOptions, memory),
   });
 }

@@ -1,4 +1,4 @@
-import { Pool, ProxyAgent } from 'undici';
+import { Pool, ProxyAgent, type PoolOptions } from './undici-dispatchers.js';
 import type { ResolvedHttpOptions } from './options.js';
 import type { ProxyTarget } from './proxy.js';
 import { tunnelPeerPoolFactory } from './socket-info.js';
@@ -46,7 +46,7 @@ export function createTunnelAgent(
     // timeout; undici's connector ignores a localAddress given in proxyTls, so it goes here.
     clientFactory: (origin, opts) =>
       new Pool(origin, {
-        ...(opts as Pool.Options),
+        ...(opts as PoolOptions),
         headersTimeout: connectTimeoutMs,
         ...(bindAddress === undefined ? {} : { localAddress: bindAddress }),
       }),
