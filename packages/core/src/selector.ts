@@ -52,15 +52,15 @@ export class MarkupDocument {
   readonly #given: boolean;
   #cheerio: CheerioAPI | undefined;
   #query: DocumentQuery | undefined;
-  /** The HTML elements by tag name, while nothing can have changed the document (see `$`). */
-  #index: TagIndex | undefined;
+  /** The HTML elements by tag name, as parsed: trusted only while the document is pristine. */
+  readonly #index: TagIndex | undefined;
 
   constructor(root: Document, xml: boolean, $?: CheerioAPI, index?: TagIndex) {
     this.root = root;
     this.xml = xml;
     this.#cheerio = $;
     this.#given = $ !== undefined;
-    this.#index = $ === undefined ? index : undefined;
+    this.#index = index;
   }
 
   /** Parses markup (as parseMarkup() does); HTML documents get a tag index for their queries. */
@@ -80,14 +80,12 @@ export class MarkupDocument {
    * then on queries walk it instead of trusting the tag index built by the parser.
    */
   get $(): CheerioAPI {
-    this.#index = undefined;
     return (this.#cheerio ??= cheerioFor(this.root, this.xml));
   }
 
-  /** The elements named `tag` in document order, or undefined when the document has no index. */
+  /** The elements named `tag` in document order, or undefined when there is no index to trust. */
   elementsNamed(tag: string): readonly Element[] | undefined {
-    const index = this.#index;
-    return index?.named(tag);
+    return this.pristine ? this.#index?.named(tag) : undefined;
   }
 
   /** True while no cheerio instance was bound to the document, so nothing can have changed it since parsing. */

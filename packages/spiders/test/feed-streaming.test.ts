@@ -6,7 +6,7 @@ import { createGzip } from 'node:zlib';
 import { Request, ResponseTooLargeError, type Response, type SpiderMiddleware } from '@crawl/core';
 import { compression } from '@crawl/middleware-compression';
 import { startTestServer, type TestServer } from '@crawl/test-servers';
-import { rssGrowthDuring } from '@crawl/testing';
+import { peakGrowthDuring, rssGrowthDuring } from '@crawl/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamTextChunks } from '../src/body-text.js';
 import { csvFeedSpider, iterCsvRecords, iterCsvRecordsAsync, iterXmlNodes, iterXmlNodesAsync, xmlFeedSpider } from '../src/index.js';
@@ -60,25 +60,13 @@ function exposedGc(): () => void {
  * external memory (Buffers, the stream's and the sockets' buffers). Garbage is not counted, so the
  * figure says what the crawl holds, whatever the GC's timing.
  */
-async function retainedGrowthDuring<T>(fn: () => Promise<T>, everyMs = 250): Promise<{ growth: number; result: T }> {
+function retainedGrowthDuring<T>(fn: () => Promise<T>, everyMs = 250): Promise<{ growth: number; result: T }> {
   const gc = exposedGc();
-  const retained = (): number => {
+  return peakGrowthDuring(fn, () => {
     gc();
     const m = process.memoryUsage();
     return m.heapUsed + m.external;
-  };
-  const start = retained();
-  let peak = start;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, retained());
   }, everyMs);
-  let result: T;
-  try {
-    result = await fn();
-  } finally {
-    clearInterval(timer);
-  }
-  return { growth: peak - start, result };
 }
 
 const id8 = (i: number): string => String(i).padStart(8, '0');

@@ -7,4 +7,4 @@ export { testCacheStorage } from './cache-storage-suite.js';
 export { testDownloaderMiddleware } from './downloader-middleware-suite.js';
 export { loopbackCrawlerWith, type LookupFunction } from './loopback-crawler.js';
 export { recordingLogger } from './recording-logger.js';
-export { rssGrowthDuring } from './rss-growth.js';
+export { peakGrowthDuring, rssGrowthDuring } from './rss-growth.js';
