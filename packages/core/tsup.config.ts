@@ -9,4 +9,6 @@ export default defineConfig({
   // Error classes report their own names (error.name) in logs and stats keys.
   keepNames: true,
   sourcemap: true,
+  // import.meta.url (the lazy require of the XPath engine) in the CommonJS build too.
+  shims: true,
 });

@@ -3,7 +3,7 @@
  * (EXSLT regular expressions under the `re:` prefix, `has-class()`).
  */
 import { isCDATA, isText, type AnyNode } from 'domhandler';
-import xpathEngine from 'xpath';
+import { createRequire } from 'node:module';
 import { SelectorError } from './errors.js';
 import { declaredNamespaces, domView, DomNode } from './xpath-dom.js';
 
@@ -35,10 +35,15 @@ interface Engine {
   XNumber: abstract new (...args: never[]) => unknown;
   XBoolean: abstract new (...args: never[]) => unknown;
 }
-const engine = xpathEngine as unknown as Engine;
+// Loaded on the first XPath query, not with @crawl/core: the engine is one 170 KB module (about
+// 3.5 MB of a process's memory once compiled), and most spiders query with CSS only.
+let loaded: Engine | undefined;
+function xpathEngine(): Engine {
+  return (loaded ??= createRequire(import.meta.url)('xpath') as Engine);
+}
 
 function isNodeSet(value: XValue): value is XNodeSet {
-  return value instanceof engine.XNodeSet;
+  return value instanceof xpathEngine().XNodeSet;
 }
 
 const EXSLT_REGEXP = 'http://exslt.org/regular-expressions';
@@ -76,7 +81,7 @@ function compile(query: string): ReturnType<Engine['parse']> {
   let expr = compiled.get(query);
   if (expr === undefined) {
     try {
-      expr = engine.parse(query);
+      expr = xpathEngine().parse(query);
     } catch (cause) {
       throw new SelectorError(`Invalid XPath ${JSON.stringify(query)}: ${(cause as Error).message}`, { cause });
     }
@@ -88,13 +93,13 @@ function compile(query: string): ReturnType<Engine['parse']> {
 
 /** parsel's string for a non-node result: floats as Python prints them, booleans as '1'/'0'. */
 function scalarString(value: XValue): string {
-  if ((value as unknown) instanceof engine.XNumber) {
+  if ((value as unknown) instanceof xpathEngine().XNumber) {
     const n = value.numberValue();
     if (Number.isNaN(n)) return 'nan';
     if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
     return Number.isInteger(n) && Math.abs(n) < 1e16 ? `${n}.0` : String(n);
   }
-  if ((value as unknown) instanceof engine.XBoolean) return value.booleanValue() ? '1' : '0';
+  if ((value as unknown) instanceof xpathEngine().XBoolean) return value.booleanValue() ? '1' : '0';
   return value.stringValue();
 }
 
