@@ -14,6 +14,7 @@ import { failOnDatalossFor, sizeFor, timeoutMsFor } from './limits.js';
 import './meta.js';
 import { resolveHttpOptions, type HttpHandlerOptions } from './options.js';
 import { createProxyParser, type ProxyParser } from './proxy.js';
+import { holdBaselineWasm } from './wasm-tiers.js';
 import { forwardHeaders, requestPath, tunnelHeaders } from './wire.js';
 
 function crawlerSignal(crawler: Crawler): AbortSignal | undefined {
@@ -76,6 +77,8 @@ export function httpHandler(options: HttpHandlerOptions = {}): DownloadHandler {
   const active = new Set<HttpDownload>();
   /** Abort listeners by crawler signal, removed on close() so a closed handler leaves nothing behind. */
   const watched = new Map<AbortSignal, () => void>();
+  /** Set while this handler keeps WebAssembly on baseline code (see wasm-tiers.ts). */
+  let releaseWasm: (() => void) | undefined;
 
   // One listener per crawler signal, not one per download: EventTarget warns past 10 listeners.
   const watch = (signal: AbortSignal): void => {
@@ -102,6 +105,7 @@ export function httpHandler(options: HttpHandlerOptions = {}): DownloadHandler {
     schemes: ['http', 'https'],
 
     open(crawler) {
+      if (!config.wasmTierUp) releaseWasm ??= holdBaselineWasm();
       agents.get(crawler, config.tlsVerify, config.bindAddress);
     },
 
@@ -112,6 +116,8 @@ export function httpHandler(options: HttpHandlerOptions = {}): DownloadHandler {
       }
       for (const [signal, onAbort] of watched) signal.removeEventListener('abort', onAbort);
       watched.clear();
+      releaseWasm?.();
+      releaseWasm = undefined;
       await agents.destroy();
     },
 

@@ -21,6 +21,15 @@ export interface HttpHandlerOptions {
   lookup?: LookupFunction;
   /** Local address to connect from; `meta.bindAddress` overrides it per request. */
   bindAddress?: string;
+  /**
+   * Let V8 recompile hot WebAssembly with its optimising compiler while the handler is open.
+   * Default `false`: undici's HTTP/1.1 parser is WebAssembly, and its recompilation costs ~30 MB
+   * and CPU at warm-up without parsing crawl responses faster. V8's tiering flags are
+   * process-wide, so this applies to all WebAssembly of the process while a crawl runs; set
+   * `true` when the process runs WebAssembly that needs optimised code. Tiering flags given on
+   * the command line always win.
+   */
+  wasmTierUp?: boolean;
 }
 
 export interface HttpHandlerDefaults {
@@ -29,6 +38,7 @@ export interface HttpHandlerDefaults {
   readonly tlsVerify: boolean;
   readonly maxHeaderSize: number;
   readonly connectTimeout: number;
+  readonly wasmTierUp: boolean;
 }
 
 /** Defaults of the options that have a fixed default (`connections` follows the crawl's settings). */
@@ -39,6 +49,7 @@ export const HTTP_HANDLER_DEFAULTS: HttpHandlerDefaults = Object.freeze({
   // Node's own default is 16 KiB; crawled sites with large cookie sets exceed it.
   maxHeaderSize: 65536,
   connectTimeout: 10,
+  wasmTierUp: false,
 });
 
 /** Options after validation and defaults. */
@@ -52,6 +63,7 @@ export interface ResolvedHttpOptions {
   readonly connectTimeoutMs: number;
   readonly lookup: LookupFunction | undefined;
   readonly bindAddress: string | undefined;
+  readonly wasmTierUp: boolean;
 }
 
 const KNOWN = new Set<string>([
@@ -64,6 +76,7 @@ const KNOWN = new Set<string>([
   'connectTimeout',
   'lookup',
   'bindAddress',
+  'wasmTierUp',
 ]);
 
 function fail(key: string, expected: string, value: unknown): never {
@@ -100,6 +113,8 @@ export function resolveHttpOptions(options: HttpHandlerOptions): ResolvedHttpOpt
   const { lookup, bindAddress, ca } = options;
   if (lookup !== undefined && typeof lookup !== 'function') fail('lookup', 'a dns.lookup-compatible function', lookup);
   if (bindAddress !== undefined && (typeof bindAddress !== 'string' || bindAddress === '')) fail('bindAddress', 'an IP address string', bindAddress);
+  const wasmTierUp = options.wasmTierUp ?? d.wasmTierUp;
+  if (typeof wasmTierUp !== 'boolean') fail('wasmTierUp', 'a boolean', wasmTierUp);
   if (ca !== undefined && typeof ca !== 'string' && !Buffer.isBuffer(ca) && !Array.isArray(ca)) fail('ca', 'PEM text, a Buffer or an array of them', ca);
   return {
     connections: options.connections === undefined ? undefined : positiveInt('connections', options.connections),
@@ -111,5 +126,6 @@ export function resolveHttpOptions(options: HttpHandlerOptions): ResolvedHttpOpt
     connectTimeoutMs: seconds('connectTimeout', options.connectTimeout ?? d.connectTimeout, false) * 1000,
     lookup,
     bindAddress,
+    wasmTierUp,
   };
 }

@@ -11,6 +11,7 @@ describe('httpHandler options', () => {
       tlsVerify: true,
       maxHeaderSize: 65536,
       connectTimeout: 10,
+      wasmTierUp: false,
     });
     expect(Object.isFrozen(HTTP_HANDLER_DEFAULTS)).toBe(true);
   });
@@ -30,6 +31,7 @@ describe('httpHandler options', () => {
     [{ tlsVerify: 'no' }, /tlsVerify/],
     [{ lookup: 'dns' }, /lookup/],
     [{ bindAddress: '' }, /bindAddress/],
+    [{ wasmTierUp: 'yes' }, /wasmTierUp must be a boolean/],
   ])('rejects bad values: %o', (options, pattern) => {
     expect(() => httpHandler(options as unknown as HttpHandlerOptions)).toThrow(ConfigError);
     expect(() => httpHandler(options as unknown as HttpHandlerOptions)).toThrow(pattern);
