@@ -5,14 +5,13 @@
  * crawl's CPU on the benchmark shop).
  *
  * Against a serialized http(s) URL (what a Request's url is), a link that starts with one `/`
- * depends only on the part of the base before its path (scheme, credentials, host, port), and a
- * path-relative link (`p/2.html`, `../x?y`) only on the part up to the last `/` of the path. So
- * the memo is keyed by that part, then by the link (two levels: hashing a new concatenated string
- * per link cost as much as the parse). Serialized matters: a base such as `http://h/a/..` has
- * another directory than its text shows, so each base is checked once (one parse per page instead
- * of one per link). Links that are empty, start with a scheme, `//`, `?`, `#`, a space or a
- * control character, or hold a tab, newline or backslash (the parser removes or rewrites those)
- * are resolved by `new URL` every time.
+ * keeps only the part of the base before its path (scheme, credentials, host, port), and a
+ * path-relative link (`p/2.html`, `../x?y`) only the part up to the last `/` of the path: the
+ * result is the WHATWG resolution of their concatenation, so the memo is keyed by it. Serialized
+ * matters: a base such as `http://h/a/..` has a different directory than its text shows, so each
+ * base is checked once (one parse per page instead of one per link). Links that start with a
+ * scheme, `//`, `?`, `#`, a space or control character, are empty, or hold a tab, newline or backslash (the
+ * parser removes or rewrites those) are resolved by `new URL` every time.
  */
 
 export interface ResolvedLink {
@@ -20,19 +19,10 @@ export interface ResolvedLink {
   readonly hostname: string;
 }
 
-/** Links kept (~130 bytes each); the memo is emptied when full (a site's recurring links come back at once). */
-export const LINK_MEMO_MAX = 8192;
+/** Entries kept; the memo is emptied when full (a site's recurring links come back at once). */
+export const LINK_MEMO_MAX = 4096;
 
-interface Part {
-  /** The hostname of every link resolved against this part: the base's own. */
-  readonly hostname: string;
-  /** Link → href. */
-  readonly links: Map<string, string>;
-}
-
-/** Base part (root or directory) → its links. */
-const memo = new Map<string, Part>();
-let entries = 0;
+const memo = new Map<string, ResolvedLink>();
 const REWRITTEN = /[\t\n\r\\]/;
 const SCHEME_OR_END = /[:/?#]/;
 
@@ -48,19 +38,11 @@ const NONE: BaseParts = { root: undefined, dir: undefined };
 let lastBase = '';
 let lastParts: BaseParts = NONE;
 
-function serialized(base: string): boolean {
-  try {
-    return new URL(base).href === base;
-  } catch {
-    return false;
-  }
-}
-
 function partsOf(base: string): BaseParts {
   if (base === lastBase) return lastParts;
   let parts = NONE;
   const start = base.startsWith('https://') ? 8 : base.startsWith('http://') ? 7 : -1;
-  if (start > 0 && serialized(base)) {
+  if (start > 0 && URL.canParse(base) && new URL(base).href === base) {
     const pathStart = base.indexOf('/', start);
     let pathEnd = base.length;
     const query = base.indexOf('?', pathStart);
@@ -74,42 +56,31 @@ function partsOf(base: string): BaseParts {
   return parts;
 }
 
-/** A string that shares no storage with `text` (concatenating flattens into a new string). */
-function copyOf(text: string): string {
-  return ` ${text}`.slice(1);
-}
-
-/** The base part the link's resolution depends on alone, or undefined when it is not memoised. */
-function partFor(link: string, base: string): string | undefined {
+function keyOf(link: string, base: string): string | undefined {
   const first = link.charCodeAt(0);
   // An empty link is the base itself (NaN here).
   if (!(first > 32) || first === 63 /* ? */ || first === 35 /* # */ || REWRITTEN.test(link)) return undefined;
   if (first === 47 /* / */) {
     if (link.charCodeAt(1) === 47) return undefined;
-    return partsOf(base).root;
+    const { root } = partsOf(base);
+    return root === undefined ? undefined : root + link;
   }
   const stop = link.search(SCHEME_OR_END);
   if (stop >= 0 && link.charCodeAt(stop) === 58 /* : */) return undefined;
-  return partsOf(base).dir;
+  const { dir } = partsOf(base);
+  return dir === undefined ? undefined : dir + link;
 }
 
 /** `new URL(link, base)`, from the memo for a relative link on a serialized http(s) base. Throws what `new URL` throws. */
 export function resolveLink(link: string, base: string): ResolvedLink {
-  const key = partFor(link, base);
+  const key = keyOf(link, base);
   if (key === undefined) return new URL(link, base);
-  let part = memo.get(key);
-  const href = part?.links.get(link);
-  if (href !== undefined) return { href, hostname: part!.hostname };
-  const url = new URL(link, base);
-  if (entries >= LINK_MEMO_MAX) {
-    memo.clear();
-    entries = 0;
-    part = undefined;
+  let resolved = memo.get(key);
+  if (resolved === undefined) {
+    const url = new URL(link, base);
+    resolved = { href: url.href, hostname: url.hostname };
+    if (memo.size >= LINK_MEMO_MAX) memo.clear();
+    memo.set(key, resolved);
   }
-  if (part === undefined) memo.set(key, (part = { hostname: url.hostname, links: new Map() }));
-  // A link read from a page is a slice of the page's whole text in V8, and a slice keeps its
-  // parent alive: the key is copied so that the memo does not hold on to thousands of pages.
-  part.links.set(copyOf(link), url.href);
-  entries++;
-  return url;
+  return resolved;
 }
