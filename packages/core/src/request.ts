@@ -1,6 +1,5 @@
 import { InvalidUrlError } from './errors.js';
 import { Headers, type HeadersInit } from './headers.js';
-import type { ResolvedLink } from './link-memo.js';
 import type { Callback, Errback } from './types.js';
 
 /**
@@ -108,14 +107,14 @@ export function parseRequestUrl(url: string): URL {
   return parsed;
 }
 
-let handedOff: ResolvedLink | undefined;
+let handedOff: URL | undefined;
 
 /**
- * Hands the next Request constructor the resolution of its href (response.followAll(): the link
- * was just resolved, or found in the link memo), so that it is not parsed a second time. Used only
- * if the href matches; internal to core.
+ * Hands the next Request constructor a URL just parsed from its href (response.followAll(): urljoin
+ * already ran the WHATWG parser), so that it is not parsed a second time. Used only if the href
+ * matches; internal to core.
  */
-export function handOffParsedUrl(parsed: ResolvedLink): string {
+export function handOffParsedUrl(parsed: URL): string {
   handedOff = parsed;
   return parsed.href;
 }

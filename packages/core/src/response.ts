@@ -4,7 +4,6 @@ import { decodeBody } from './encoding.js';
 import { InvalidUrlError, NotSupported, SelectorError } from './errors.js';
 import { isUnfollowable, linkOf } from './follow.js';
 import { Headers, type HeadersInit } from './headers.js';
-import { resolveLink, type ResolvedLink } from './link-memo.js';
 import { handOffParsedUrl, Request, type RequestMeta, type RequestOptions, type RequestOptionsArg } from './request.js';
 import { MarkupDocument, SelectorList } from './selector.js';
 import type { XPathOptions } from './xpath.js';
@@ -124,10 +123,10 @@ export class Response {
     return this.#join(url).href;
   }
 
-  #join(url: string | URL): ResolvedLink {
+  #join(url: string | URL): URL {
     const base = this.baseUrl();
     try {
-      return resolveLink(String(url), base);
+      return new URL(String(url), base);
     } catch (error) {
       // WHATWG URL throws a bare TypeError; callers (and errbacks, and stats) need the typed error.
       throw new InvalidUrlError(String(url), `cannot be resolved against ${base}`, { cause: error });
