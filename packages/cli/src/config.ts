@@ -108,7 +108,7 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
 
 /** Crawler options from a config: its plugins after the CLI defaults (unless defaultPlugins: false). */
 export function crawlerOptionsFromConfig(config: CrawlConfig | undefined): CrawlerOptions {
-  const base = config?.defaultPlugins === false ? { downloadHandlers: [], downloaderMiddlewares: [], itemPipelines: [] } : defaultPlugins();
+  const base = config?.defaultPlugins === false ? { downloadHandlers: [], downloaderMiddlewares: [], itemPipelines: [], extensions: [] } : defaultPlugins();
   const settings: Partial<CrawlSettings> & Record<string, unknown> = { ...config?.settings };
   if (config?.feeds) settings['feeds'] = { ...(settings['feeds'] as FeedsSetting | undefined), ...config.feeds };
   const options: CrawlerOptions = {
@@ -117,7 +117,7 @@ export function crawlerOptionsFromConfig(config: CrawlConfig | undefined): Crawl
     downloaderMiddlewares: [...base.downloaderMiddlewares, ...(config?.downloaderMiddlewares ?? [])],
     spiderMiddlewares: [...(config?.spiderMiddlewares ?? [])],
     itemPipelines: [...base.itemPipelines, ...(config?.itemPipelines ?? [])],
-    extensions: [...(config?.extensions ?? [])],
+    extensions: [...base.extensions, ...(config?.extensions ?? [])],
   };
   if (config?.scheduler) options.scheduler = config.scheduler;
   return options;

@@ -1,5 +1,6 @@
-import type { DownloadHandler, DownloaderMiddleware, ItemPipeline } from '@crawl/core';
+import type { DownloadHandler, DownloaderMiddleware, ItemPipeline, Plugin } from '@crawl/core';
 import { httpHandler } from '@crawl/http';
+import { memusage } from '@crawl/memusage';
 import { ajaxCrawl } from '@crawl/middleware-ajax-crawl';
 import { compression } from '@crawl/middleware-compression';
 import { cookies } from '@crawl/middleware-cookies';
@@ -25,6 +26,8 @@ export interface DefaultPlugins {
   downloadHandlers: DownloadHandler[];
   downloaderMiddlewares: DownloaderMiddleware[];
   itemPipelines: ItemPipeline<any, any>[];
+  /** Scrapy's default extensions that live in their own packages: memusage (with a lean V8 heap). */
+  extensions: Plugin[];
 }
 
 export function defaultPlugins(): DefaultPlugins {
@@ -46,5 +49,6 @@ export function defaultPlugins(): DefaultPlugins {
       downloaderStats(), // 850
     ],
     itemPipelines: [],
+    extensions: [memusage()],
   };
 }
