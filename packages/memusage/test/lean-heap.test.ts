@@ -23,7 +23,8 @@ function run(flags: string[], mode: 'hold' | 'none'): Promise<NewSpace> {
   });
 }
 
-describe('the lean heap', () => {
+// Each child allocates ~400 MB (3–4 s alone, longer on a loaded CI machine).
+describe('the lean heap', { timeout: 30_000 }, () => {
   it('stops new space at the lean size while held, and lets V8 grow it again once released', async () => {
     const { start, held, released } = await run([], 'hold');
     expect(start).toBeLessThan(LEAN_NEW_SPACE_BYTES);
