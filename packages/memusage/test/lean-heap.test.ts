@@ -8,6 +8,7 @@ import { LEAN_NEW_SPACE_BYTES } from '../src/index.js';
 const child = fileURLToPath(new URL('./fixtures/heap-child.mjs', import.meta.url));
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
+/** Bytes: new space at start, and its peak during each of the child's two rounds of allocation. */
 interface NewSpace {
   start: number;
   held: number;
@@ -28,7 +29,7 @@ describe('the lean heap', { timeout: 30_000 }, () => {
   it('stops new space at the lean size while held, and lets V8 grow it again once released', async () => {
     const { start, held, released } = await run([], 'hold');
     expect(start).toBeLessThan(LEAN_NEW_SPACE_BYTES);
-    expect(held).toBe(LEAN_NEW_SPACE_BYTES);
+    expect(held).toBeLessThanOrEqual(LEAN_NEW_SPACE_BYTES);
     expect(released).toBeGreaterThan(LEAN_NEW_SPACE_BYTES);
   });
 
@@ -41,8 +42,9 @@ describe('the lean heap', { timeout: 30_000 }, () => {
   });
 
   it('holds from process start, for the life of the process, with --import @crawl/memusage/register', async () => {
+    // The same allocations grow new space past the lean size without it (the second case).
     const { held, released } = await run(['--import', '@crawl/memusage/register'], 'none');
-    expect(held).toBe(LEAN_NEW_SPACE_BYTES);
-    expect(released).toBe(LEAN_NEW_SPACE_BYTES);
+    expect(held).toBeLessThanOrEqual(LEAN_NEW_SPACE_BYTES);
+    expect(released).toBeLessThanOrEqual(LEAN_NEW_SPACE_BYTES);
   });
 });
