@@ -203,7 +203,8 @@ export class Crawler implements CoreCrawler {
     const groups = this.#pluginGroups(settings);
     this.#downloader = new Downloader(this, settings);
     const opened = await openPlugins(groups, this, logger);
-    const [schedulers, handlers, downloaderMws, spiderMws, pipelines] = opened.groups as [
+    const [, schedulers, handlers, downloaderMws, spiderMws, pipelines] = opened.groups as [
+      PluginGroup,
       PluginGroup<Scheduler>,
       PluginGroup<DownloadHandler>,
       PluginGroup<DownloaderMiddleware>,
@@ -300,23 +301,32 @@ export class Crawler implements CoreCrawler {
     return own as readonly SpiderMiddleware[];
   }
 
-  /** Plugins in open order: scheduler, handlers, downloader mws, spider mws, pipelines, extensions. */
+  /**
+   * Plugins in open order: extensions, scheduler, handlers, downloader mws, spider mws, pipelines,
+   * feed exports; they close in reverse. Extensions come first as Scrapy builds them before the
+   * engine and the downloader: what watches the crawl (memory, stats, close conditions, the
+   * spider's state) is in place before what it watches opens, and is still there while that
+   * closes. @crawl/memusage needs it: opened after the rest, it found V8's new space grown to
+   * 16 MiB by their opening (docs/performance.md, session 6). Feed exports open last, as Scrapy
+   * opens feeds once the spider is open, so a plugin that fails to open leaves the feed file alone.
+   */
   #pluginGroups(settings: CrawlSettings): PluginGroup[] {
     const o = this.#options;
     const downloaderMws = [...(o.builtinDownloaderMiddlewares === false ? [] : [offsiteDownloaderMiddleware()]), ...(o.downloaderMiddlewares ?? [])];
     const spiderMws = [...(o.builtinSpiderMiddlewares === false ? [] : defaultSpiderMiddlewares()), ...(o.spiderMiddlewares ?? []), ...this.#spiderOwnMiddlewares()];
     const extensions: Plugin[] = [logStats(), closeSpider()];
     if (settings.jobDir !== '') extensions.push(spiderState(settings.jobDir));
-    if (Object.keys(settings.feeds).length > 0) extensions.push(feedExports(settings.feeds));
     extensions.push(...(o.extensions ?? []));
+    const feeds = Object.keys(settings.feeds).length > 0 ? [feedExports(settings.feeds)] : [];
     const groups: PluginGroup[] = [
+      { kind: 'extension', plugins: extensions },
       // With jobDir, the frontier lives in the job directory unless a scheduler is given.
       { kind: 'scheduler', plugins: [o.scheduler ?? (settings.jobDir !== '' ? diskScheduler({ dir: settings.jobDir }) : memoryScheduler())] },
       { kind: 'download handler', plugins: o.downloadHandlers ?? [] },
       { kind: 'downloader middleware', plugins: downloaderMws },
       { kind: 'spider middleware', plugins: spiderMws },
       { kind: 'item pipeline', plugins: o.itemPipelines ?? [] },
-      { kind: 'extension', plugins: extensions },
+      { kind: 'extension', plugins: feeds },
     ];
     for (const group of groups) group.plugins.forEach((p, i) => validatePlugin(p, group.kind, i));
     return groups;

@@ -1,4 +1,7 @@
 import { ConfigError, NotConfigured, Request, type CloseReason, type Plugin } from '@crawl/core';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Crawler, crawl, memoryScheduler } from '../src/index.js';
 import { fakeHandler } from './support/fake-handler.js';
@@ -21,7 +24,7 @@ function recorder() {
 }
 
 describe('plugin lifecycle', () => {
-  it('opens scheduler, handlers, downloader mws, spider mws, pipelines, extensions in order; closes in reverse; then spider.closed', async () => {
+  it('opens extensions, scheduler, handlers, downloader mws, spider mws, pipelines in order; closes in reverse; then spider.closed', async () => {
     const { log, plugin } = recorder();
     const inner = memoryScheduler();
     const handler = fakeHandler();
@@ -42,18 +45,18 @@ describe('plugin lifecycle', () => {
     );
     expect(result.reason).toBe('finished');
     expect(log).toEqual([
+      'open ext',
       'open scheduler',
       'open handler',
       'open dmw',
       'open smw',
       'open pipeline',
-      'open ext',
-      'close ext (finished)',
       'close pipeline (finished)',
       'close smw (finished)',
       'close dmw (finished)',
       'close handler (finished)',
       'close scheduler (finished)',
+      'close ext (finished)',
       'spider closed (finished)',
     ]);
   });
@@ -101,7 +104,32 @@ describe('plugin lifecycle', () => {
       },
     );
     await expect(crawler.crawl()).rejects.toBe(boom);
-    expect(log).toEqual(['open dmw', 'open db', 'close dmw (open_failed)']);
+    expect(log).toEqual(['open ext', 'open dmw', 'open db', 'close dmw (open_failed)', 'close ext (open_failed)']);
+  });
+
+  it('opens feed exports after every other plugin: one that fails to open leaves the feed file alone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crawl-lifecycle-'));
+    try {
+      const feed = join(dir, 'items.jsonl');
+      await writeFile(feed, '{"kept":1}\n');
+      const { log, plugin } = recorder();
+      const boom = new Error('cannot connect to the database');
+      const crawler = new Crawler(
+        { name: 'feed-last', startUrls: ['http://f.test/'], parse: () => ({ ok: 1 }) },
+        {
+          downloadHandlers: [fakeHandler()],
+          itemPipelines: [plugin('db', { processItem: (i: unknown) => i }, { openError: boom })],
+          extensions: [plugin('ext', {})],
+          logger: memoryLogger(),
+          settings: { logStatsInterval: 0, feeds: { [feed]: { format: 'jsonl', overwrite: true } } },
+        },
+      );
+      await expect(crawler.crawl()).rejects.toBe(boom);
+      expect(log).toEqual(['open ext', 'open db', 'close ext (open_failed)']);
+      expect(await readFile(feed, 'utf8')).toBe('{"kept":1}\n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a close() error is logged and the others still close', async () => {

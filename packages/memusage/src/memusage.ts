@@ -17,6 +17,7 @@ interface CrawlState {
   unsubscribe: (() => void) | undefined;
   releaseHeap: (() => void) | undefined;
   warned: boolean;
+  stopped: boolean;
 }
 
 /**
@@ -38,7 +39,8 @@ export function memusage(options?: MemusageOptions): Plugin {
     crawler.stats.max('memusage/max', peak);
     const mib = Math.round(peak / MIB);
     if (limitMb > 0 && peak > limitMb * MIB) {
-      if (crawler.stats.get('memusage/limit_reached') !== undefined) return;
+      if (state.stopped) return;
+      state.stopped = true;
       crawler.stats.set('memusage/limit_reached', 1);
       state.log.error(`Memory usage exceeded ${mib} MiB (limit ${limitMb} MiB). Closing the crawl.`);
       void crawler.stop('memusage_exceeded');
@@ -57,7 +59,7 @@ export function memusage(options?: MemusageOptions): Plugin {
     open(crawler) {
       const params = memusageParams(checked, crawler);
       if (!params.enabled && !params.leanHeap) throw new NotConfigured('memusageEnabled and memusageLeanHeap are both false');
-      const state: CrawlState = { params, log: crawler.logger.child(NAME), timer: undefined, unsubscribe: undefined, releaseHeap: undefined, warned: false };
+      const state: CrawlState = { params, log: crawler.logger.child(NAME), timer: undefined, unsubscribe: undefined, releaseHeap: undefined, warned: false, stopped: false };
       states.set(crawler, state);
       if (params.leanHeap) state.releaseHeap = holdLeanHeap();
       if (!params.enabled) return;
