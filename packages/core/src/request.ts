@@ -107,14 +107,19 @@ export function parseRequestUrl(url: string): URL {
   return parsed;
 }
 
-let handedOff: URL | undefined;
+/** A URL already parsed (or joined by joinPlainLink()): its serialised href and its hostname. */
+export interface ParsedUrl {
+  readonly href: string;
+  readonly hostname: string;
+}
+
+let handedOff: ParsedUrl | undefined;
 
 /**
- * Hands the next Request constructor a URL just parsed from its href (response.followAll(): urljoin
- * already ran the WHATWG parser), so that it is not parsed a second time. Used only if the href
- * matches; internal to core.
+ * Hands the next Request constructor a URL already parsed or resolved (response.followAll()), so
+ * that it is not parsed a second time. Used only if the href matches; internal to core.
  */
-export function handOffParsedUrl(parsed: URL): string {
+export function handOffParsedUrl(parsed: ParsedUrl): string {
   handedOff = parsed;
   return parsed.href;
 }

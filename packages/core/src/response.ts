@@ -3,6 +3,7 @@ import type { PeerCertificate } from 'node:tls';
 import { decodeBody } from './encoding.js';
 import { InvalidUrlError, NotSupported, SelectorError } from './errors.js';
 import { isUnfollowable, linkOf } from './follow.js';
+import { joinPlainLink, linkBase, type LinkBase } from './join-link.js';
 import { Headers, type HeadersInit } from './headers.js';
 import { handOffParsedUrl, Request, type RequestMeta, type RequestOptions, type RequestOptionsArg } from './request.js';
 import { MarkupDocument, SelectorList } from './selector.js';
@@ -67,6 +68,8 @@ export class Response {
    * here (read it once, or destroy it) and `body` is empty.
    */
   readonly bodyStream: BodyStream | undefined;
+  // What followAll() joins plain links against: taken apart on its first link (null: not http(s)).
+  #linkBase: LinkBase | null | undefined;
 
   constructor(url: string, init: ResponseInit = {}) {
     this.url = url;
@@ -179,7 +182,10 @@ export class Response {
 
   #followLink<K extends object>(link: string, options: RequestOptions<K>, out: Request<K>[]): void {
     if (isUnfollowable(link)) return;
-    out.push(new (Request as RequestWithOptions<K>)(handOffParsedUrl(this.#join(link)), options));
+    const base = this.#linkBase === undefined ? (this.#linkBase = linkBase(this.baseUrl())) : this.#linkBase;
+    const plain = base === null ? undefined : joinPlainLink(base, link);
+    const parsed = plain === undefined ? this.#join(link) : { href: plain, hostname: base!.hostname };
+    out.push(new (Request as RequestWithOptions<K>)(handOffParsedUrl(parsed), options));
   }
 
   #resolveTarget(target: FollowTarget): string {
