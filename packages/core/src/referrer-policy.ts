@@ -29,14 +29,18 @@ const SCRAPY_DEFAULT_NO_REFERRER_SCHEMES: ReadonlySet<string> = new Set([...LOCA
  */
 class ParsedUrl {
   readonly href: string;
-  readonly scheme: string;
+  #scheme: string | undefined;
   #url: URL | undefined;
-  readonly #stripped = new Map<ReadonlySet<string>, string | undefined>();
+  // Only a page's own URL is stripped (then once); targets never are.
+  #stripped: string | undefined;
 
   constructor(href: string, url?: URL) {
     this.href = href;
     this.#url = url;
-    this.scheme = url ? url.protocol.slice(0, -1) : href.slice(0, href.indexOf(':')).toLowerCase();
+  }
+
+  get scheme(): string {
+    return (this.#scheme ??= this.#url ? this.#url.protocol.slice(0, -1) : this.href.slice(0, this.href.indexOf(':')).toLowerCase());
   }
 
   get url(): URL {
@@ -44,12 +48,16 @@ class ParsedUrl {
     return this.#url;
   }
 
-  /** Memo of strip() per no-referrer scheme set. */
-  stripped(noReferrerSchemes: ReadonlySet<string>, compute: () => string | undefined): string | undefined {
-    if (this.#stripped.has(noReferrerSchemes)) return this.#stripped.get(noReferrerSchemes);
-    const value = compute();
-    this.#stripped.set(noReferrerSchemes, value);
-    return value;
+  /** W3C "strip url for use as a referrer" without origin-only: no credentials, no fragment. */
+  stripped(): string {
+    if (this.#stripped === undefined) {
+      const copy = new URL(this.url.href);
+      copy.username = '';
+      copy.password = '';
+      copy.hash = '';
+      this.#stripped = copy.href;
+    }
+    return this.#stripped;
   }
 }
 
@@ -64,13 +72,7 @@ const originOf = (u: ParsedUrl): string => `${u.url.protocol}//${u.url.host}`;
 function strip(u: ParsedUrl, originOnly: boolean, noReferrerSchemes: ReadonlySet<string>): string | undefined {
   if (noReferrerSchemes.has(u.scheme)) return undefined;
   if (originOnly) return `${originOf(u)}/`;
-  return u.stripped(noReferrerSchemes, () => {
-    const copy = new URL(u.url.href);
-    copy.username = '';
-    copy.password = '';
-    copy.hash = '';
-    return copy.href;
-  });
+  return u.stripped();
 }
 
 const stripped = (u: ParsedUrl): string | undefined => strip(u, false, LOCAL_SCHEMES);

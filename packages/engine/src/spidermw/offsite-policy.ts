@@ -81,7 +81,8 @@ export function isAllowed(state: OffsiteState, request: Request<any>): boolean {
   if (state.domains === undefined || request.dontFilter || request.meta.allowOffsite === true) return true;
   const host = hostOf(request);
   if (host === '') return false;
-  for (const domain of state.domains) if (hostMatchesDomain(host, domain)) return true;
+  // Equal strings match whatever the normalisation: most links stay on the host they came from.
+  for (const domain of state.domains) if (host === domain || hostMatchesDomain(host, domain)) return true;
   return false;
 }
 

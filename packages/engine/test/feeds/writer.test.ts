@@ -109,7 +109,7 @@ describe('createFeedWriter on a file', () => {
       }
       await writer.flush();
       stream.end();
-      await new Promise((resolve) => stream.on('finish', resolve));
+      await new Promise<void>((resolve) => stream.on('finish', () => resolve()));
       const expected = Array.from({ length: 1000 }, (_, i) => line(i)).join('');
       expect(readFileSync(path, 'utf8')).toBe(expected);
       // About 220 KB in 8 KB batches: a few dozen writes, not one per item.
