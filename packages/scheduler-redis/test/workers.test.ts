@@ -114,22 +114,41 @@ describe.skipIf(!available)('worker processes sharing one Redis', () => {
   it('a worker killed mid-crawl loses nothing: every page fetched, only its leased ones twice', async () => {
     server.resetStats();
     const prefix = prefixes.next();
-    const workers = run(2, prefix, 'kill', 2);
+    // Leases of 5 s: long enough that a worker starved of CPU on a loaded machine keeps its own.
+    const workers = run(2, prefix, 'kill', 5);
     const [victimId] = await Promise.all(workers.map((w) => w.id));
-    const deadline = Date.now() + 20_000;
-    while (server.requests.length < PAGES / 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    workers[0]!.child.kill('SIGKILL');
-    await workers[0]!.exit;
     const redis = new Redis(REDIS_URL);
     const keys = crawlKeys(prefix, 'links', undefined);
-    const leased = new Set<string>();
-    try {
-      const leases = await redis.hgetall(keys.leases);
-      for (const [id, value] of Object.entries(leases)) {
+    /** Paths of the requests the victim holds a lease on now. */
+    const victimLeases = async (): Promise<Set<string>> => {
+      const paths = new Set<string>();
+      for (const [id, value] of Object.entries(await redis.hgetall(keys.leases))) {
         if (!value.startsWith(`${victimId} `)) continue;
         const raw = await redis.hget(keys.requests, id);
-        if (raw) leased.add(new URL((JSON.parse(raw) as { url: string }).url).pathname);
+        if (raw) paths.add(new URL((JSON.parse(raw) as { url: string }).url).pathname);
       }
+      return paths;
+    };
+    // Killed once a quarter of the site is fetched and while it holds leases: on a loaded machine
+    // it may not have leased anything yet when the other worker gets there.
+    const leased = new Set<string>();
+    try {
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline) {
+        if (server.requests.length >= PAGES / 4) {
+          const before = await victimLeases();
+          if (before.size > 0) {
+            for (const p of before) leased.add(p);
+            break;
+          }
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      workers[0]!.child.kill('SIGKILL');
+      await workers[0]!.exit;
+      // Leases taken between the look above and the kill; the survivor reclaims them only once
+      // they expire.
+      for (const p of await victimLeases()) leased.add(p);
     } finally {
       redis.disconnect();
     }
