@@ -7,6 +7,9 @@ export { canonicalizeUrl, safeUrlString, type CanonicalizeUrlOptions } from './c
 
 /** Whether `host` is `domain` or one of its subdomains (case-insensitive, trailing dot ignored). */
 export function hostMatchesDomain(host: string, domain: string): boolean {
+  // Equal strings match whatever the normalisation below, without it: most links a crawl checks
+  // stay on the host they came from, which is usually the allowed domain itself.
+  if (host === domain) return true;
   const h = host.toLowerCase().replace(/\.$/, '');
   const d = domain.toLowerCase().replace(/^\./, '').replace(/\.$/, '');
   return h === d || h.endsWith(`.${d}`);

@@ -81,8 +81,7 @@ export function isAllowed(state: OffsiteState, request: Request<any>): boolean {
   if (state.domains === undefined || request.dontFilter || request.meta.allowOffsite === true) return true;
   const host = hostOf(request);
   if (host === '') return false;
-  // Equal strings match whatever the normalisation: most links stay on the host they came from.
-  for (const domain of state.domains) if (host === domain || hostMatchesDomain(host, domain)) return true;
+  for (const domain of state.domains) if (hostMatchesDomain(host, domain)) return true;
   return false;
 }
 
