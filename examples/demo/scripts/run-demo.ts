@@ -3,7 +3,7 @@
  * user would run it, writing out/demo/items.jsonl at the repository root.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,12 +13,16 @@ const here = dirname(fileURLToPath(import.meta.url));
 const demoDir = resolve(here, '..');
 const repoRoot = resolve(demoDir, '../..');
 const outFile = join(repoRoot, 'out/demo/items.jsonl');
+const images = join(repoRoot, 'out/demo/images');
 const require = createRequire(import.meta.url);
 const cliBin = join(dirname(require.resolve('@crawl/cli/package.json')), 'dist/bin.js');
 
 async function main(): Promise<number> {
   const server = await serveStatic(join(demoDir, 'site'));
   mkdirSync(dirname(outFile), { recursive: true });
+  // The shop is served on a new port each run and stored images are named by a hash of their URL,
+  // so an earlier run's covers would stay beside this run's: start clean, as -O does for the feed.
+  rmSync(images, { recursive: true, force: true });
   process.stderr.write(`Serving the demo shop at ${server.url}/\n`);
   try {
     // `crawl crawl` with the demo's crawl.config.ts: the default middlewares and the images pipeline.
@@ -32,7 +36,6 @@ async function main(): Promise<number> {
     if (code !== 0) return code;
     const items = readFileSync(outFile, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
     const expected = (JSON.parse(readFileSync(join(demoDir, 'site/manifest.json'), 'utf8')) as { books: number }).books;
-    const images = join(repoRoot, 'out/demo/images');
     const stored = existsSync(join(images, 'full')) ? readdirSync(join(images, 'full')).length : 0;
     process.stderr.write(
       `\nWrote ${items} items (one per book; the shop has ${expected}) to ${relative(repoRoot, outFile)}\n` +
