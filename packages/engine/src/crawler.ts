@@ -202,16 +202,12 @@ export class Crawler implements CoreCrawler {
 
     const groups = this.#pluginGroups(settings);
     this.#downloader = new Downloader(this, settings);
-    const opened = await openPlugins(groups, this, logger);
-    const [, schedulers, handlers, downloaderMws, spiderMws, pipelines] = opened.groups as [
-      PluginGroup,
-      PluginGroup<Scheduler>,
-      PluginGroup<DownloadHandler>,
-      PluginGroup<DownloaderMiddleware>,
-      PluginGroup<SpiderMiddleware>,
-      PluginGroup<ItemPipeline<any, any>>,
-    ];
-    const scheduler = schedulers.plugins[0];
+    const opened = await openPlugins(
+      [groups.extensions, groups.scheduler, groups.handlers, groups.downloaderMws, groups.spiderMws, groups.pipelines, groups.feeds],
+      this,
+      logger,
+    );
+    const scheduler = opened.enabled(groups.scheduler)[0];
     if (!scheduler) {
       await closePlugins(opened.all, this, 'open_failed', logger);
       throw new ConfigError('The scheduler disabled itself (NotConfigured); a crawl needs a scheduler');
@@ -226,10 +222,10 @@ export class Crawler implements CoreCrawler {
       throw error;
     }
 
-    this.#downloader.use(new DownloaderMiddlewareChain(downloaderMws.plugins, this), handlers.plugins);
+    this.#downloader.use(new DownloaderMiddlewareChain(opened.enabled(groups.downloaderMws), this), opened.enabled(groups.handlers));
     const start = resumeStart(startRequests(this.spider, logger), (scheduler as JobScheduler).resumedStart?.());
     const engine = new Engine(this, scheduler, this.#downloader, start);
-    engine.attach(new Scraper(engine, new SpiderMiddlewareChain(spiderMws.plugins, this), pipelines.plugins));
+    engine.attach(new Scraper(engine, new SpiderMiddlewareChain(opened.enabled(groups.spiderMws), this), opened.enabled(groups.pipelines)));
     this.#engine = engine;
 
     // Slot timers are unref'd; this keeps the process alive while the crawl waits on them.
@@ -302,15 +298,15 @@ export class Crawler implements CoreCrawler {
   }
 
   /**
-   * Plugins in open order: extensions, scheduler, handlers, downloader mws, spider mws, pipelines,
-   * feed exports; they close in reverse. Extensions come first as Scrapy builds them before the
+   * The crawl's plugins by kind. crawl() opens them in this order: extensions, scheduler,
+   * handlers, downloader mws, spider mws, pipelines, feed exports; they close in reverse. Extensions come first as Scrapy builds them before the
    * engine and the downloader: what watches the crawl (memory, stats, close conditions, the
    * spider's state) is in place before what it watches opens, and is still there while that
    * closes. @crawl/memusage needs it: opened after the rest, it found V8's new space grown to
    * 16 MiB by their opening (docs/performance.md, session 6). Feed exports open last, as Scrapy
    * opens feeds once the spider is open, so a plugin that fails to open leaves the feed file alone.
    */
-  #pluginGroups(settings: CrawlSettings): PluginGroup[] {
+  #pluginGroups(settings: CrawlSettings): CrawlPluginGroups {
     const o = this.#options;
     const downloaderMws = [...(o.builtinDownloaderMiddlewares === false ? [] : [offsiteDownloaderMiddleware()]), ...(o.downloaderMiddlewares ?? [])];
     const spiderMws = [...(o.builtinSpiderMiddlewares === false ? [] : defaultSpiderMiddlewares()), ...(o.spiderMiddlewares ?? []), ...this.#spiderOwnMiddlewares()];
@@ -318,19 +314,31 @@ export class Crawler implements CoreCrawler {
     if (settings.jobDir !== '') extensions.push(spiderState(settings.jobDir));
     extensions.push(...(o.extensions ?? []));
     const feeds = Object.keys(settings.feeds).length > 0 ? [feedExports(settings.feeds)] : [];
-    const groups: PluginGroup[] = [
-      { kind: 'extension', plugins: extensions },
+    const groups: CrawlPluginGroups = {
+      extensions: { kind: 'extension', plugins: extensions },
       // With jobDir, the frontier lives in the job directory unless a scheduler is given.
-      { kind: 'scheduler', plugins: [o.scheduler ?? (settings.jobDir !== '' ? diskScheduler({ dir: settings.jobDir }) : memoryScheduler())] },
-      { kind: 'download handler', plugins: o.downloadHandlers ?? [] },
-      { kind: 'downloader middleware', plugins: downloaderMws },
-      { kind: 'spider middleware', plugins: spiderMws },
-      { kind: 'item pipeline', plugins: o.itemPipelines ?? [] },
-      { kind: 'extension', plugins: feeds },
-    ];
-    for (const group of groups) group.plugins.forEach((p, i) => validatePlugin(p, group.kind, i));
+      scheduler: { kind: 'scheduler', plugins: [o.scheduler ?? (settings.jobDir !== '' ? diskScheduler({ dir: settings.jobDir }) : memoryScheduler())] },
+      handlers: { kind: 'download handler', plugins: o.downloadHandlers ?? [] },
+      downloaderMws: { kind: 'downloader middleware', plugins: downloaderMws },
+      spiderMws: { kind: 'spider middleware', plugins: spiderMws },
+      pipelines: { kind: 'item pipeline', plugins: o.itemPipelines ?? [] },
+      feeds: { kind: 'extension', plugins: feeds },
+    };
+    for (const group of Object.values(groups) as PluginGroup[]) group.plugins.forEach((p, i) => validatePlugin(p, group.kind, i));
     return groups;
   }
+}
+
+/** A crawl's plugins by kind; crawl() gives openPlugins the open order. */
+interface CrawlPluginGroups {
+  readonly extensions: PluginGroup;
+  readonly scheduler: PluginGroup<Scheduler>;
+  readonly handlers: PluginGroup<DownloadHandler>;
+  readonly downloaderMws: PluginGroup<DownloaderMiddleware>;
+  readonly spiderMws: PluginGroup<SpiderMiddleware>;
+  readonly pipelines: PluginGroup<ItemPipeline<any, any>>;
+  /** Feed exports: extensions, opened after every other plugin. */
+  readonly feeds: PluginGroup;
 }
 
 function validatePlugin(plugin: unknown, kind: string, index: number): void {

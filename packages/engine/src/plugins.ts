@@ -8,9 +8,10 @@ export interface PluginGroup<P extends Plugin = Plugin> {
   readonly plugins: readonly P[];
 }
 
-/** What stayed enabled, per group, in open order. */
+/** What stayed enabled. */
 export interface OpenedPlugins {
-  readonly groups: readonly PluginGroup[];
+  /** The plugins of `group` (one of the groups given to openPlugins) that opened, in open order. */
+  enabled<P extends Plugin>(group: PluginGroup<P>): readonly P[];
   /** Every opened plugin in open order (closed in reverse). */
   readonly all: readonly Plugin[];
 }
@@ -28,7 +29,8 @@ export function checkPlugin(plugin: unknown, kind: string, index: number): asser
  */
 export async function openPlugins(groups: readonly PluginGroup[], crawler: Crawler, logger: Logger): Promise<OpenedPlugins> {
   const opened: Plugin[] = [];
-  const kept: PluginGroup[] = [];
+  // Keyed by the group itself, so callers find a kind's plugins by name, not by its position.
+  const kept = new Map<PluginGroup, Plugin[]>();
   for (const group of groups) {
     const enabled: Plugin[] = [];
     for (const plugin of group.plugins) {
@@ -47,9 +49,16 @@ export async function openPlugins(groups: readonly PluginGroup[], crawler: Crawl
       enabled.push(plugin);
       opened.push(plugin);
     }
-    kept.push({ kind: group.kind, plugins: enabled });
+    kept.set(group, enabled);
   }
-  return { groups: kept, all: opened };
+  return {
+    enabled<P extends Plugin>(group: PluginGroup<P>): readonly P[] {
+      const plugins = kept.get(group);
+      if (plugins === undefined) throw new Error(`openPlugins was not given this ${group.kind} group`);
+      return plugins as P[];
+    },
+    all: opened,
+  };
 }
 
 /** Closes plugins in reverse open order; each close is guarded so the rest still close. */
