@@ -107,21 +107,20 @@ export function parseRequestUrl(url: string): URL {
   return parsed;
 }
 
-/** A URL already parsed (or joined by joinPlainLink()): its serialised href and its hostname. */
-export interface ParsedUrl {
-  readonly href: string;
-  readonly hostname: string;
-}
-
-let handedOff: ParsedUrl | undefined;
+// A URL already parsed or joined (joinPlainLink()), as two values rather than an object: one
+// hand-off per followed link, and a crawl follows tens of links per page.
+let handedHref: string | undefined;
+let handedHostname = '';
 
 /**
- * Hands the next Request constructor a URL already parsed or resolved (response.followAll()), so
- * that it is not parsed a second time. Used only if the href matches; internal to core.
+ * Hands the next Request constructor a URL already parsed or resolved (response.followAll()): its
+ * serialised href and hostname, so that it is not parsed a second time. Used only if the href
+ * matches; internal to core.
  */
-export function handOffParsedUrl(parsed: ParsedUrl): string {
-  handedOff = parsed;
-  return parsed.href;
+export function handOffParsedUrl(href: string, hostname: string): string {
+  handedHref = href;
+  handedHostname = hostname;
+  return href;
 }
 
 /**
@@ -153,11 +152,17 @@ export class Request<K extends object = Record<string, unknown>> {
   constructor(url: string, ...options: RequestOptionsArg<RequestOptions<K>, K>);
   // One options parameter, not a rest parameter: no array per request.
   constructor(url: string, options: RequestOptions<K> = {} as RequestOptions<K>) {
-    const handed = handedOff;
-    handedOff = undefined;
-    const parsed = handed !== undefined && handed.href === url ? handed : parseRequestUrl(url);
-    this.url = parsed.href;
-    const host = parsed.hostname;
+    const handed = handedHref;
+    handedHref = undefined;
+    let host: string;
+    if (handed === url) {
+      this.url = url;
+      host = handedHostname;
+    } else {
+      const parsed = parseRequestUrl(url);
+      this.url = parsed.href;
+      host = parsed.hostname;
+    }
     this.#hostname = host.startsWith('[') ? host.slice(1, -1) : host;
     const method = options.method ?? 'GET';
     if (typeof method !== 'string' || !/^[A-Za-z]+$/.test(method)) {

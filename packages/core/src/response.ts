@@ -183,9 +183,15 @@ export class Response {
   #followLink<K extends object>(link: string, options: RequestOptions<K>, out: Request<K>[]): void {
     if (isUnfollowable(link)) return;
     const base = this.#linkBase === undefined ? (this.#linkBase = linkBase(this.baseUrl())) : this.#linkBase;
-    const plain = base === null ? undefined : joinPlainLink(base, link);
-    const parsed = plain === undefined ? this.#join(link) : { href: plain, hostname: base!.hostname };
-    out.push(new (Request as RequestWithOptions<K>)(handOffParsedUrl(parsed), options));
+    if (base !== null) {
+      const plain = joinPlainLink(base, link);
+      if (plain !== undefined) {
+        out.push(new (Request as RequestWithOptions<K>)(handOffParsedUrl(plain, base.hostname), options));
+        return;
+      }
+    }
+    const url = this.#join(link);
+    out.push(new (Request as RequestWithOptions<K>)(handOffParsedUrl(url.href, url.hostname), options));
   }
 
   #resolveTarget(target: FollowTarget): string {
