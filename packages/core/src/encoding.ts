@@ -92,17 +92,40 @@ export interface DecodedText {
   readonly encoding: string;
 }
 
-export function decodeBody(
-  body: Uint8Array,
-  hints: { explicit?: string | undefined; contentType?: string | undefined; sniffBody?: boolean },
-): DecodedText {
+/** An encoding known before decoding, and the length of the byte-order mark that named it (0 if none). */
+export interface DeclaredEncoding {
+  readonly encoding: string;
+  readonly bomLength: number;
+}
+
+export interface DecodeHints {
+  explicit?: string | undefined;
+  contentType?: string | undefined;
+  sniffBody?: boolean;
+}
+
+/**
+ * The encoding decodeBody() uses when it is known before decoding: a byte-order mark's, else the
+ * explicit encoding, the Content-Type charset or the body's own declaration. Undefined when it is
+ * inferred from the bytes (UTF-8 if they are valid UTF-8, else windows-1252).
+ */
+export function declaredEncoding(body: Uint8Array, hints: DecodeHints): DeclaredEncoding | undefined {
   const bom = encodingFromBom(body);
-  if (bom) return { text: decodeWith(bom.encoding, body.subarray(bom.length)), encoding: bom.encoding };
+  if (bom) return { encoding: bom.encoding, bomLength: bom.length };
   const declared =
     normalizeEncoding(hints.explicit) ??
     charsetFromContentType(hints.contentType) ??
     (hints.sniffBody === false ? undefined : encodingFromBody(body));
-  if (declared) return { text: decodeWith(declared, body), encoding: declared };
+  return declared ? { encoding: declared, bomLength: 0 } : undefined;
+}
+
+/**
+ * Decodes a body (see the top of this file). `known` is declaredEncoding()'s answer when the
+ * caller has it already (null for "inferred"), so the body is not sniffed twice.
+ */
+export function decodeBody(body: Uint8Array, hints: DecodeHints, known?: DeclaredEncoding | null): DecodedText {
+  const declared = known === undefined ? declaredEncoding(body, hints) : known;
+  if (declared) return { text: decodeWith(declared.encoding, declared.bomLength > 0 ? body.subarray(declared.bomLength) : body), encoding: declared.encoding };
   try {
     return { text: utf8Fatal.decode(body), encoding: 'utf-8' };
   } catch {

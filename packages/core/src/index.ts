@@ -20,7 +20,7 @@ export { Response, TextResponse, HtmlResponse, XmlResponse, type ResponseInit, t
 export { createResponse, responseClassFor, responseClassForMime, responseClassFromBody, type ResponseClass } from './response-types.js';
 export { SelectorList, parseMarkup } from './selector.js';
 export type { XPathOptions } from './xpath.js';
-export { decodeBody, normalizeEncoding, charsetFromContentType, encodingFromBody, encodingFromBom, type DecodedText } from './encoding.js';
+export { decodeBody, normalizeEncoding, charsetFromContentType, encodingFromBody, encodingFromBom, type DecodedText, type DecodeHints, type DeclaredEncoding } from './encoding.js';
 export { fingerprint, createFingerprinter, type FingerprintOptions, type RequestFingerprinter } from './fingerprint.js';
 export { canonicalizeUrl, safeUrlString, type CanonicalizeUrlOptions } from './canonicalize-url.js';
 export { hostMatchesDomain, urlIsFromAnyDomain } from './url.js';

@@ -1,6 +1,7 @@
 import type { CheerioAPI } from 'cheerio/slim';
 import type { PeerCertificate } from 'node:tls';
-import { decodeBody } from './encoding.js';
+import { assertAsciiWord, bytesIncludeAsciiCaseless, textIncludesAsciiCaseless } from './ascii-search.js';
+import { decodeBody, declaredEncoding, type DecodeHints, type DeclaredEncoding } from './encoding.js';
 import { InvalidUrlError, NotSupported, SelectorError } from './errors.js';
 import { isUnfollowable, linkOf } from './follow.js';
 import { joinPlainLink, linkBase, type LinkBase } from './join-link.js';
@@ -221,10 +222,11 @@ export class Response {
   }
 
   /**
-   * Lets go of what was parsed from the body (the HTML/XML document behind `css()` and
-   * `xpath()`); it is parsed again if asked for. The engine calls it once a callback's output is
-   * consumed, so that responses whose items wait in slow pipelines (images, uploads) keep their
-   * bytes but not their documents. Nothing to release here; see the markup responses.
+   * Lets go of what was made from the body: the decoded text, and the HTML/XML document behind
+   * `css()` and `xpath()`; each is made again if asked for. The engine calls it once a callback's
+   * output is consumed, so that responses whose items wait in pipelines (slow ones such as
+   * images and uploads, or behind many pages under high concurrency) keep their bytes but not
+   * their text and documents. Nothing to release here; see the text and markup responses.
    */
   releaseDocument(): void {}
 
@@ -237,6 +239,7 @@ export class Response {
 export class TextResponse extends Response {
   readonly #explicitEncoding: string | undefined;
   #decoded: { text: string; encoding: string } | undefined;
+  #declared: DeclaredEncoding | null | undefined;
 
   constructor(url: string, init: ResponseInit = {}) {
     super(url, init);
@@ -244,12 +247,42 @@ export class TextResponse extends Response {
   }
 
   #decode(): { text: string; encoding: string } {
-    this.#decoded ??= decodeBody(this.body, {
-      explicit: this.#explicitEncoding,
-      contentType: this.headers.get('content-type'),
-      sniffBody: this.sniffsDeclaredEncoding(),
-    });
+    this.#decoded ??= decodeBody(this.body, this.#hints(), this.#declaredEncoding());
     return this.#decoded;
+  }
+
+  #hints(): DecodeHints {
+    return { explicit: this.#explicitEncoding, contentType: this.headers.get('content-type'), sniffBody: this.sniffsDeclaredEncoding() };
+  }
+
+  /** The encoding known before decoding (null: inferred from the bytes), sniffed once per response. */
+  #declaredEncoding(): DeclaredEncoding | null {
+    if (this.#declared === undefined) this.#declared = declaredEncoding(this.body, this.#hints()) ?? null;
+    return this.#declared;
+  }
+
+  /**
+   * Whether the text contains `word` (printable ASCII) in any ASCII letter case, as
+   * `/word/i.test(response.text)` says. Unless the body is UTF-16, a body whose bytes do not hold
+   * the word is answered from the bytes: the text is not decoded, so a downloader middleware can
+   * check every page for a marker without the decoded text staying with each response until its
+   * callback runs (where it would survive into V8's old generation under load).
+   */
+  textIncludesAscii(word: string): boolean {
+    assertAsciiWord(word);
+    if (this.#decoded === undefined) {
+      const encoding = this.#declaredEncoding()?.encoding;
+      if (encoding !== 'utf-16le' && encoding !== 'utf-16be' && !bytesIncludeAsciiCaseless(this.body, word)) return false;
+    }
+    return textIncludesAsciiCaseless(this.text, word);
+  }
+
+  /**
+   * Also lets go of the decoded text, decoded again if asked for: a response waiting for its items
+   * to clear the pipelines otherwise keeps a copy of its body as a string.
+   */
+  override releaseDocument(): void {
+    this.#decoded = undefined;
   }
 
   protected sniffsDeclaredEncoding(): boolean {
@@ -296,6 +329,7 @@ abstract class MarkupResponse extends TextResponse {
   /** A document cheerio was handed out for (`response.$`) is kept: it may have been changed through it. */
   override releaseDocument(): void {
     if (this.#document?.pristine) this.#document = undefined;
+    super.releaseDocument();
   }
 
   /** Whether the body has been parsed already (queries on it are then cheap). */

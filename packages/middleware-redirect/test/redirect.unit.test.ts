@@ -191,6 +191,19 @@ describe('metaRefresh()', () => {
     const reload = html(request, '<meta http-equiv="refresh" content="30"><meta http-equiv="refresh" content="0; url=/two">');
     expect(await metaRefresh().processResponse!(request, reload, crawler)).toBe(reload);
   });
+
+  it('leaves a page without http-equiv undecoded, and finds an upper-case HTTP-EQUIV', async () => {
+    const crawler = fakeCrawler();
+    const request = new Request('http://a.test/');
+    const body = Buffer.from('<html><head><title>plain</title></head><body></body></html>');
+    const plain = new HtmlResponse(request.url, { body, headers: { 'Content-Type': 'text/html' }, request });
+    expect(await metaRefresh().processResponse!(request, plain, crawler)).toBe(plain);
+    // The text was not decoded (and kept) at download: read now, it comes from the bytes as they are now.
+    body.write('<html><head><title>later', 0, 'latin1');
+    expect(plain.css('title::text').get()).toBe('later');
+    const upper = html(request, '<META HTTP-EQUIV="Refresh" CONTENT="0; URL=/up">');
+    expect(((await metaRefresh().processResponse!(request, upper, crawler)) as Request).url).toBe('http://a.test/up');
+  });
 });
 
 describe('parseRefreshContent', () => {
