@@ -1,11 +1,4 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.preset';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/register.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  target: 'node20',
-  keepNames: true,
-  sourcemap: true,
-});
+export default defineConfig(packageBuild({ entry: ['src/index.ts', 'src/register.ts'] }));

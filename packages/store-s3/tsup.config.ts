@@ -1,12 +1,4 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.preset';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  target: 'node20',
-  // Error classes report their own names (error.name) in logs and stats keys.
-  keepNames: true,
-  sourcemap: true,
-});
+export default defineConfig(packageBuild());
