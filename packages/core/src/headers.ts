@@ -122,6 +122,16 @@ export class Headers implements Iterable<[string, string]> {
     for (const { name, values } of this.#list) for (const v of values) yield [name, v];
   }
 
+  /**
+   * Calls `callback` once per header line, in order, with the value and the name as first spelled
+   * (WHATWG Headers' argument order, without its merging of values). Unlike iterating, it makes
+   * no iterator and no [name, value] pair per line: downloader stats size every request and
+   * response with it.
+   */
+  forEach(callback: (value: string, name: string, headers: this) => void): void {
+    for (const { name, values } of this.#list) for (let i = 0; i < values.length; i++) callback(values[i]!, name, this);
+  }
+
   entries(): IterableIterator<[string, string]> {
     return this[Symbol.iterator]() as IterableIterator<[string, string]>;
   }

@@ -52,4 +52,19 @@ describe.each([3, 20])('Headers with %i names', (count) => {
     expect(copy.toJSON()[names[0]!.toLowerCase()]).toBe('changed');
     expect([...copy].length).toBe(count + 2);
   });
+
+  it('forEach() visits every header line as iterating does: value, name as first spelled, the headers', () => {
+    const h = filled();
+    h.append(names[1]!.toLowerCase(), 'second line');
+    const seen: [string, string][] = [];
+    h.forEach((value, name, headers) => {
+      expect(headers).toBe(h);
+      seen.push([name, value]);
+    });
+    expect(seen).toEqual([...h]);
+    expect(seen.filter(([name]) => name === names[1])).toEqual([
+      [names[1], '1'],
+      [names[1], 'second line'],
+    ]);
+  });
 });

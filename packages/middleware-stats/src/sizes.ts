@@ -5,6 +5,15 @@ import type { Headers, Request, Response } from '@crawl/core';
 // lengths are byte counts.
 
 /**
+ * Every header line, without the iterator and pair per line that iterating makes (this runs for
+ * every request and response). Headers.forEach is new in @crawl/core; an older core's are iterated.
+ */
+function eachLine(headers: Headers, visit: (value: string, name: string) => void): void {
+  if (typeof headers.forEach === 'function') headers.forEach(visit);
+  else for (const [name, value] of headers as Iterable<[string, string]>) visit(value, name);
+}
+
+/**
  * Bytes of the request as Scrapy's request_httprepr serialises it:
  * `METHOD path HTTP/1.1\r\n` + `Host: hostname\r\n` + one `Name: value\r\n` per header line +
  * `\r\n` + body. The path includes the query, never the fragment; the Host line names the host
@@ -13,7 +22,9 @@ import type { Headers, Request, Response } from '@crawl/core';
 export function requestBytes(request: Request<any>): number {
   let size = request.method.length + 1 + pathLength(request.url) + 11; // ' HTTP/1.1\r\n'
   size += 8 + request.hostname.length; // 'Host: ' + hostname + '\r\n'
-  for (const [name, value] of request.headers) size += name.length + 2 + value.length + 2;
+  eachLine(request.headers, (value, name) => {
+    size += name.length + 2 + value.length + 2;
+  });
   return size + 2 + request.body.byteLength;
 }
 
@@ -38,7 +49,9 @@ function pathLength(url: string): number {
 /** Scrapy's get_header_size: `name: value` per line, plus `\r\n` between distinct names. */
 export function headerBytes(headers: Headers): number {
   let size = 0;
-  for (const [name, value] of headers) size += name.length + 2 + value.length;
+  eachLine(headers, (value, name) => {
+    size += name.length + 2 + value.length;
+  });
   // Scrapy counts one separator fewer than there are names, which goes to -2 with no headers at all.
   return size + 2 * Math.max(headers.size - 1, 0);
 }

@@ -61,6 +61,14 @@ describe('request and response sizes', () => {
     expect(responseBytes(createResponse('http://a.test/', { status: 599, headers: [['X', 'y']], body: '' }))).toBe(4 + 15 + 4);
   });
 
+  it('sizes the same with Headers from an older @crawl/core, which have no forEach()', () => {
+    const response = createResponse('http://a.test/', { status: 200, headers: [['Content-Type', 'text/html'], ['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']], body: 'hi' });
+    const request = new Request('http://a.test:8080/p', { headers: [['Accept', 'a'], ['Accept', 'b']] });
+    const expected = [responseBytes(response), requestBytes(request)];
+    for (const headers of [response.headers, request.headers]) Object.defineProperty(headers, 'forEach', { value: undefined });
+    expect([responseBytes(response), requestBytes(request)]).toEqual(expected);
+  });
+
   it('counts exceptions by error class name, IgnoreRequest included (as Scrapy does)', () => {
     const crawler = fakeCrawler({ settingDefaults });
     const mw = downloaderStats();
