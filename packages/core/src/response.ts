@@ -272,7 +272,13 @@ export class TextResponse extends Response {
     assertAsciiWord(word);
     if (this.#decoded === undefined) {
       const encoding = this.#declaredEncoding()?.encoding;
-      if (encoding !== 'utf-16le' && encoding !== 'utf-16be' && !bytesIncludeAsciiCaseless(this.body, word)) return false;
+      if (encoding !== 'utf-16le' && encoding !== 'utf-16be') {
+        if (!bytesIncludeAsciiCaseless(this.body, word)) return false;
+        // In UTF-8 and windows-1252 (the two an undeclared body is decoded as) every ASCII byte is
+        // its own character, so a byte match is a text match; in other multi-byte encodings it may
+        // be the second byte of a character and is checked on the text.
+        if (encoding === undefined || encoding === 'utf-8' || encoding === 'windows-1252') return true;
+      }
     }
     return textIncludesAsciiCaseless(this.text, word);
   }

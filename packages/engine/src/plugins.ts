@@ -29,7 +29,7 @@ export function checkPlugin(plugin: unknown, kind: string, index: number): asser
  */
 export async function openPlugins(groups: readonly PluginGroup[], crawler: Crawler, logger: Logger): Promise<OpenedPlugins> {
   const opened: Plugin[] = [];
-  // Keyed by the group itself, so callers find a kind's plugins by name, not by its position.
+  // Keyed by the group object, so callers find a kind's plugins through its group, not by position.
   const kept = new Map<PluginGroup, Plugin[]>();
   for (const group of groups) {
     const enabled: Plugin[] = [];
