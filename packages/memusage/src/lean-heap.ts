@@ -13,7 +13,8 @@
  *   shrink it). Smaller, more survives into the old generation; bigger, more pages are touched
  *   for no fewer collections.
  * - `--heap-growing-percent=25`: a full collection once the old generation has grown 25% past
- *   what survived the last one, so dead responses are freed every few hundred pages.
+ *   what survived the last one, so dead responses are freed every few hundred pages. Raised to 100
+ *   while external memory rather than the heap starts the full collections (growing-percent.ts).
  * Measured on the shared harness's 3,000-page crawl at concurrency 16 (docs/performance.md): peak
  * RSS 92–95 MB instead of 125–139 MB for about 4% of the pages/s, held from the crawl's open
  * (extensions open before the other plugins, whose opening would otherwise grow new space to
@@ -24,12 +25,12 @@
  * nothing), which is why the cap is kept with the growth factor. A command line that sets any of
  * these heap flags is left alone; when the last holder releases, V8's defaults come back.
  */
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants, type PerformanceEntry, PerformanceObserver, type PerformanceObserverEntryList } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { GrowingPercentPolicy, LEAN_HEAP_GROWING_PERCENT } from './growing-percent.js';
 
 /** Both semi-spaces together: V8 reports new space as their sum. */
 export const LEAN_NEW_SPACE_BYTES = 8 * 1024 * 1024;
-export const LEAN_HEAP_GROWING_PERCENT = 25;
 
 // V8's defaults (node --v8-options), restored on release.
 const DEFAULT_GROWTH_FACTOR = 2;
@@ -49,14 +50,38 @@ function newSpaceBytes(): number {
 
 let holders = 0;
 let observer: PerformanceObserver | undefined;
+let policy: GrowingPercentPolicy | undefined;
+let newSpaceCapped = false;
 
 /** Stops new space from growing once it has reached the lean size (or was bigger already). */
-function capNewSpaceOnceLean(): boolean {
-  if (newSpaceBytes() < LEAN_NEW_SPACE_BYTES) return false;
+function capNewSpaceOnceLean(): void {
+  if (newSpaceCapped || newSpaceBytes() < LEAN_NEW_SPACE_BYTES) return;
   setFlagsFromString('--semi-space-growth-factor=1');
-  observer?.disconnect();
-  observer = undefined;
-  return true;
+  newSpaceCapped = true;
+}
+
+/** `detail.kind` (Node ≥ 16), which @types/node 20 does not declare on PerformanceEntry. */
+function gcKind(entry: PerformanceEntry): number | undefined {
+  return (entry as PerformanceEntry & { detail?: { kind?: number } | null }).detail?.kind;
+}
+
+// After each collection: what started it feeds the growing percent, and new space is checked
+// against the cap (V8 grows it at most one step per collection, so this catches it at the lean size).
+function collected(list: PerformanceObserverEntryList): void {
+  for (const entry of list.getEntries()) {
+    const kind = gcKind(entry);
+    if (kind === constants.NODE_PERFORMANCE_GC_MINOR) policy?.scavenged();
+    else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+      const percent = policy?.markCompacted();
+      if (percent !== undefined) setFlagsFromString(`--heap-growing-percent=${percent}`);
+    }
+  }
+  capNewSpaceOnceLean();
+}
+
+/** The heap growing percent the lean heap runs at now; undefined when it is not held. */
+export function leanHeapGrowingPercent(): number | undefined {
+  return policy?.percent;
 }
 
 /**
@@ -66,13 +91,11 @@ function capNewSpaceOnceLean(): boolean {
 export function holdLeanHeap(): () => void {
   if (heapFlagsFromCommandLine()) return () => {};
   if (holders++ === 0) {
+    policy = new GrowingPercentPolicy();
     setFlagsFromString(`--heap-growing-percent=${LEAN_HEAP_GROWING_PERCENT}`);
-    if (!capNewSpaceOnceLean()) {
-      // V8 grows new space at most one step per collection: checking after each one catches it
-      // at the lean size.
-      observer = new PerformanceObserver(() => void capNewSpaceOnceLean());
-      observer.observe({ entryTypes: ['gc'] });
-    }
+    capNewSpaceOnceLean();
+    observer = new PerformanceObserver(collected);
+    observer.observe({ entryTypes: ['gc'] });
   }
   let released = false;
   return () => {
@@ -81,6 +104,8 @@ export function holdLeanHeap(): () => void {
     if (--holders > 0) return;
     observer?.disconnect();
     observer = undefined;
+    policy = undefined;
+    newSpaceCapped = false;
     setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH_FACTOR} --heap-growing-percent=${DEFAULT_HEAP_GROWING_PERCENT}`);
   };
 }
