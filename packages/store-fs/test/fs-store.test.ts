@@ -134,15 +134,12 @@ describe('path confinement (security)', () => {
     expect(await readdir(join(dir, 'jail2'))).not.toContain('escaped.txt');
   });
 
-  it('refuses non-string paths', () => {
-    expect(() => checkStorePath(undefined)).toThrow(/must be a string, got undefined/);
-    expect(() => checkStorePath(null)).toThrow(/got null/);
+  it('still exports checkStorePath (now in @crawl/store-kit, whose tests cover it)', () => {
+    expect(checkStorePath('./full//x/./y.bin')).toEqual(['full', 'x', 'y.bin']);
+    expect(() => checkStorePath('../x')).toThrow(ConfigError);
   });
 
   it('accepts ordinary relative paths, dropping empty and "." segments', async () => {
-    expect(checkStorePath('full/abc.jpg')).toEqual(['full', 'abc.jpg']);
-    expect(checkStorePath('./full//x/./y.bin')).toEqual(['full', 'x', 'y.bin']);
-    expect(checkStorePath('a..b/..c/d..')).toEqual(['a..b', '..c', 'd..']);
     const store = fsStore(join(dir, 'ok'));
     expect(store.resolve('./full//x.bin')).toBe(join(dir, 'ok', 'full', 'x.bin'));
     expect(store.resolve('full/x.bin').startsWith(join(dir, 'ok') + sep)).toBe(true);

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { PassThrough, pipeline, Readable, Writable } from 'node:stream';
 import { ConfigError, type Crawler, type FileStat, type FilesStore, type Logger, type PersistMeta } from '@crawl/core';
-import { checkStorePath } from '@crawl/store-fs';
+import { checkStorePath } from '@crawl/store-kit';
 import { FTPError, type Client } from 'basic-ftp';
 import { CannotRetry, ftpConnection, SourceFailure, type FtpSession } from './connection.js';
 import { describeFtp, resolveFtpOptions, type FtpStoreOptions } from './options.js';

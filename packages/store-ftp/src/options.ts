@@ -137,15 +137,3 @@ export function describeFtp(o: Pick<ResolvedFtpOptions, 'host' | 'port' | 'user'
   const path = o.basePath === '' ? '' : o.basePath.startsWith('/') ? o.basePath : `/${o.basePath}`;
   return `${scheme}://${encodeURIComponent(o.user)}:***@${host}${port}${path}`;
 }
-
-/** A URI with its password replaced by `***`, for log lines; unparsable input is hidden whole. */
-export function maskUri(uri: string | URL): string {
-  let url: URL;
-  try {
-    url = new URL(String(uri));
-  } catch {
-    return '(an unparsable URI)';
-  }
-  if (url.password !== '') url.password = '***';
-  return url.href;
-}

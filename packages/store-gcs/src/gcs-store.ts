@@ -2,10 +2,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ConfigError, type Crawler, type FileStat, type FilesStore, type PersistMeta } from '@crawl/core';
 import { IdempotencyStrategy, Storage, type Bucket, type CreateWriteStreamOptions, type StorageOptions } from '@google-cloud/storage';
-import { contentTypeFor } from './content-type.js';
+import { contentTypeFor, maskUri, normalisePrefix, objectKey } from '@crawl/store-kit';
 import { apiStatus, toGcsStoreError } from './gcs-error.js';
-import { maskUri } from './mask-uri.js';
-import { normalisePrefix, objectKey } from './object-key.js';
 import { resolveGcsOptions, type GcsStoreOptions, type ResolvedGcsOptions } from './options.js';
 
 /** A FilesStore on Google Cloud Storage, plus what only GCS offers. */

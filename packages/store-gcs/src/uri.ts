@@ -1,5 +1,5 @@
 import { ConfigError } from '@crawl/core';
-import { maskUri } from './mask-uri.js';
+import { maskUri } from '@crawl/store-kit';
 import type { GcsStoreOptions } from './options.js';
 import { gcsStore, type GcsStore } from './gcs-store.js';
 

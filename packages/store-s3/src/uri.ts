@@ -1,5 +1,5 @@
 import { ConfigError } from '@crawl/core';
-import { maskUri } from './mask-uri.js';
+import { maskUri } from '@crawl/store-kit';
 import type { S3Acl, S3StoreOptions } from './options.js';
 import { s3Store, type S3Store } from './s3-store.js';
 

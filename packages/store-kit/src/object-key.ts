@@ -1,5 +1,5 @@
 import { ConfigError } from '@crawl/core';
-import { checkStorePath } from '@crawl/store-fs';
+import { checkStorePath } from './store-path.js';
 
 /** A prefix without leading/trailing slashes ('' for none); `..` segments are refused like in paths. */
 export function normalisePrefix(prefix: string, what: string): string {
