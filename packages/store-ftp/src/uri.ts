@@ -1,7 +1,7 @@
 import { ConfigError, type FilesStore } from '@crawl/core';
+import { maskUri } from '@crawl/store-kit';
 import { ftpStore, type FtpStore } from './ftp-store.js';
 import type { FtpStoreOptions } from './options.js';
-import { maskUri } from '@crawl/store-kit';
 
 function decode(part: string, what: string, uri: URL): string {
   try {

@@ -1,3 +1,5 @@
+const SECRET_PARAM = /secret|token|password|credential|signature/i;
+
 /**
  * A store URI fit for logs and error messages: the password replaced by `***` (the user name
  * stays, to say who logged in), and so is any query parameter whose name says it holds a secret.
@@ -16,5 +18,3 @@ export function maskUri(uri: URL | string): string {
   }
   return url.href;
 }
-
-const SECRET_PARAM = /secret|token|password|credential|signature/i;
