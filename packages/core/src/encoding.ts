@@ -119,12 +119,16 @@ export function declaredEncoding(body: Uint8Array, hints: DecodeHints): Declared
   return declared ? { encoding: declared, bomLength: 0 } : undefined;
 }
 
+/** Decodes a body (see the top of this file). */
+export function decodeBody(body: Uint8Array, hints: DecodeHints): DecodedText {
+  return decodeDeclared(body, declaredEncoding(body, hints));
+}
+
 /**
- * Decodes a body (see the top of this file). `known` is declaredEncoding()'s answer when the
- * caller has it already (null for "inferred"), so the body is not sniffed twice.
+ * decodeBody() for a caller that has declaredEncoding()'s answer already (undefined or null: the
+ * encoding is inferred from the bytes), so the body is not sniffed twice.
  */
-export function decodeBody(body: Uint8Array, hints: DecodeHints, known?: DeclaredEncoding | null): DecodedText {
-  const declared = known === undefined ? declaredEncoding(body, hints) : known;
+export function decodeDeclared(body: Uint8Array, declared: DeclaredEncoding | null | undefined): DecodedText {
   if (declared) return { text: decodeWith(declared.encoding, declared.bomLength > 0 ? body.subarray(declared.bomLength) : body), encoding: declared.encoding };
   try {
     return { text: utf8Fatal.decode(body), encoding: 'utf-8' };

@@ -1,7 +1,7 @@
 import type { CheerioAPI } from 'cheerio/slim';
 import type { PeerCertificate } from 'node:tls';
 import { assertAsciiWord, bytesIncludeAsciiCaseless, textIncludesAsciiCaseless } from './ascii-search.js';
-import { decodeBody, declaredEncoding, type DecodeHints, type DeclaredEncoding } from './encoding.js';
+import { declaredEncoding, decodeDeclared, type DecodeHints, type DeclaredEncoding } from './encoding.js';
 import { InvalidUrlError, NotSupported, SelectorError } from './errors.js';
 import { isUnfollowable, linkOf } from './follow.js';
 import { joinPlainLink, linkBase, type LinkBase } from './join-link.js';
@@ -247,17 +247,16 @@ export class TextResponse extends Response {
   }
 
   #decode(): { text: string; encoding: string } {
-    this.#decoded ??= decodeBody(this.body, this.#hints(), this.#declaredEncoding());
+    this.#decoded ??= decodeDeclared(this.body, this.#declaredEncoding());
     return this.#decoded;
-  }
-
-  #hints(): DecodeHints {
-    return { explicit: this.#explicitEncoding, contentType: this.headers.get('content-type'), sniffBody: this.sniffsDeclaredEncoding() };
   }
 
   /** The encoding known before decoding (null: inferred from the bytes), sniffed once per response. */
   #declaredEncoding(): DeclaredEncoding | null {
-    if (this.#declared === undefined) this.#declared = declaredEncoding(this.body, this.#hints()) ?? null;
+    if (this.#declared === undefined) {
+      const hints: DecodeHints = { explicit: this.#explicitEncoding, contentType: this.headers.get('content-type'), sniffBody: this.sniffsDeclaredEncoding() };
+      this.#declared = declaredEncoding(this.body, hints) ?? null;
+    }
     return this.#declared;
   }
 

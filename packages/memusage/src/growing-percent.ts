@@ -6,7 +6,7 @@
  * response bodies, decoded pixels, encoded thumbnails) against the old generation's limit. At the
  * lean 25% that limit is ~16 MB above the live heap, so a crawl that moves many bytes through
  * native code while allocating few JavaScript objects (the images pipeline: sharp works off the
- * main thread) runs a mark-compact every few MB of image data, with no scavenge in between: 37
+ * main thread) runs a mark-compact every few MB of image data, with no scavenge in between: 33–40
  * mark-compacts on the harness's 2,000-page images run against 8 on a 3,000-page HTML crawl,
  * about 12% of the images run (docs/performance.md, sessions 7 and 8). A page crawl runs 8–23
  * scavenges between two mark-compacts; the images run mostly none.
