@@ -207,7 +207,7 @@ export class Engine implements ScraperHost {
       let request = this.#scheduler.next();
       if (isThenable(request)) request = await request;
       if (request) {
-        this.#crawl(request);
+        void this.#crawl(request);
         continue;
       }
       if (this.#startDone) return;
@@ -242,31 +242,40 @@ export class Engine implements ScraperHost {
     return true;
   }
 
-  /** One scheduled request: download, then scrape (or errback); tracked until fully processed. */
-  #crawl(request: Request<any>): void {
+  /**
+   * One scheduled request: download, then scrape (or errback); tracked until fully processed.
+   * One async function rather than a chain of promises: it is what each request in flight holds.
+   */
+  async #crawl(request: Request<any>): Promise<void> {
     this.#pending++;
     this.#crawled++;
-    this.#downloader
-      .fetch(request)
-      .then(
-        (result) => this.#downloaded(request, result),
-        (error: unknown) => this.#scraper!.scrapeFailure(request, error),
-      )
-      .catch((error: unknown) => {
+    try {
+      try {
+        let result: Response | Request<any> | undefined;
+        let done: void | Promise<void>;
+        try {
+          result = await this.#downloader.fetch(request);
+        } catch (error) {
+          done = this.#scraper!.scrapeFailure(request, error);
+        }
+        if (result !== undefined) done = this.#downloaded(request, result);
+        if (isThenable(done)) await done;
+      } catch (error) {
         this.#log.error(`Unexpected error processing ${String(request)}: ${errorMessage(error)}`, { error });
-      })
-      .then(() => {
+      }
+      try {
         // After an abort the callback may not have run: the request stays pending for a resumed job.
-        if (!this.#aborted && this.#scheduler.ack) return this.#scheduler.ack(request);
-        return undefined;
-      })
-      .catch((error: unknown) => {
+        if (!this.#aborted && this.#scheduler.ack) {
+          const acked = this.#scheduler.ack(request);
+          if (isThenable(acked)) await acked;
+        }
+      } catch (error) {
         this.#log.error(`Scheduler error acknowledging ${String(request)}: ${errorMessage(error)}`, { error });
-      })
-      .finally(() => {
-        this.#pending--;
-        this.wake();
-      });
+      }
+    } finally {
+      this.#pending--;
+      this.wake();
+    }
   }
 
   #downloaded(request: Request<any>, result: Response | Request<any>): void | Promise<void> {

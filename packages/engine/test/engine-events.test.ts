@@ -40,6 +40,37 @@ describe('engine events and bookkeeping', () => {
     expect(latency as number).toBeGreaterThanOrEqual(0.015);
   });
 
+  it('the slot is left before the response goes up the middleware chain (Scrapy finish_transferring)', async () => {
+    const log: string[] = [];
+    await crawl(
+      { name: 'slot-order', startUrls: ['http://ev.test/'], parse: () => undefined },
+      {
+        downloadHandlers: [fakeHandler(() => ({ delayMs: 5 }))],
+        logger: memoryLogger(),
+        settings: quiet,
+        downloaderMiddlewares: [
+          {
+            name: 'watch-response',
+            order: 500,
+            processResponse(_request, response) {
+              log.push('processResponse');
+              return response;
+            },
+          },
+        ],
+        extensions: [
+          {
+            name: 'watch',
+            open(c) {
+              for (const e of ['responseDownloaded', 'requestLeftDownloader', 'responseReceived'] as const) c.events.on(e, () => void log.push(e));
+            },
+          },
+        ],
+      },
+    );
+    expect(log).toEqual(['responseDownloaded', 'requestLeftDownloader', 'processResponse', 'responseReceived']);
+  });
+
   it('keeps a downloadLatency that the handler set itself; downloadError fires for handler failures', async () => {
     const errors: string[] = [];
     const latencies: unknown[] = [];

@@ -181,4 +181,62 @@ describe('downloader middleware chain (Scrapy semantics)', () => {
     const { run } = setup([['bad-mw', 100, { processException: () => ({}) as unknown as Response }]], () => Promise.reject(new Error('x')));
     await expect(run()).rejects.toThrow(/bad-mw processException\(\) must return a Request, a Response or nothing, got a plain object/);
   });
+
+  it('an async hook in the middle of sync ones: the rest of the chain runs after it, in order, in both directions', async () => {
+    const replaced = ok('http://example.test/', 201);
+    let seenByA: Response | undefined;
+    const { log, run } = setup([
+      ['A', 100, { processResponse: (_q, r) => ((seenByA = r), r) }],
+      ['B', 200, { processRequest: async () => undefined, processResponse: async () => replaced }],
+      ['C', 300],
+      ['D', 400, { processRequest: async () => undefined }],
+    ]);
+    expect(await run()).toBe(replaced);
+    expect(seenByA).toBe(replaced);
+    expect(log).toEqual(['A.req', 'B.req', 'C.req', 'D.req', 'download', 'D.resp', 'C.resp', 'B.resp', 'A.resp']);
+  });
+
+  it('an async processRequest answering with a Response skips the later ones and the download', async () => {
+    const cached = ok('http://example.test/', 203);
+    const { log, run } = setup([
+      ['A', 100],
+      ['B', 200, { processRequest: async () => cached }],
+      ['C', 300],
+    ]);
+    expect(await run()).toBe(cached);
+    expect(log).toEqual(['A.req', 'B.req', 'C.resp', 'B.resp', 'A.resp']);
+  });
+
+  it('an async processResponse answering with a Request stops the chain there', async () => {
+    const redirect = new Request('http://example.test/moved');
+    const { log, run } = setup([
+      ['A', 100],
+      ['B', 200, { processResponse: async () => redirect }],
+      ['C', 300, { processResponse: async (_q, r) => r }],
+    ]);
+    expect(await run()).toBe(redirect);
+    expect(log).toEqual(['A.req', 'B.req', 'C.req', 'download', 'C.resp', 'B.resp']);
+  });
+
+  it('invalid output from async hooks is an InvalidOutputError too', async () => {
+    const request = setup([['slow-bad', 100, { processRequest: async () => 'oops' as unknown as void }]]);
+    await expect(request.run()).rejects.toThrow(/slow-bad processRequest\(\) must return a Request, a Response or nothing, got the string "oops"/);
+    const response = setup([['slow-bad', 100, { processResponse: async () => 42 as unknown as Response }]]);
+    await expect(response.run()).rejects.toThrow(/slow-bad processResponse\(\) must return a Request or a Response, got number 42/);
+  });
+
+  it('a processRequest that throws synchronously goes to processException like a rejected one', async () => {
+    const error = new IgnoreRequest('sync throw');
+    const recovered = ok('http://example.test/', 299);
+    const { log, run } = setup([
+      ['A', 100, { processException: () => recovered }],
+      ['B', 200, {
+        processRequest: () => {
+          throw error;
+        },
+      }],
+    ]);
+    expect(await run()).toBe(recovered);
+    expect(log).toEqual(['A.req', 'B.req', 'B.exc', 'A.exc', 'B.resp', 'A.resp']);
+  });
 });

@@ -40,6 +40,14 @@ export class Downloader implements DownloaderControl {
   readonly #randomize: boolean;
   readonly #enqueueNormal = (request: Request<any>): Promise<Response> => this.#enqueue(request, false);
   readonly #enqueueUrgent = (request: Request<any>): Promise<Response> => this.#enqueue(request, true);
+  readonly #leftOk = <T>(result: T): T => {
+    this.#active--;
+    return result;
+  };
+  readonly #leftFailed = (error: unknown): never => {
+    this.#active--;
+    throw error;
+  };
   #active = 0;
   #gcTimer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -100,14 +108,11 @@ export class Downloader implements DownloaderControl {
    * middleware returned instead (the caller reschedules or downloads it). `urgent` requests
    * (crawler.download) go to the front of their slot's queue.
    */
-  async fetch(request: Request<any>, urgent = false): Promise<Response | Request<any>> {
-    if (!this.#chain) throw new DownloadError(request.url, `Download of ${String(request)} before the crawl started`);
+  fetch(request: Request<any>, urgent = false): Promise<Response | Request<any>> {
+    if (!this.#chain) return Promise.reject(new DownloadError(request.url, `Download of ${String(request)} before the crawl started`));
     this.#active++;
-    try {
-      return await this.#chain.download(request, urgent ? this.#enqueueUrgent : this.#enqueueNormal);
-    } finally {
-      this.#active--;
-    }
+    // Shared callbacks rather than an async function: one promise, no frame, per request in flight.
+    return this.#chain.download(request, urgent ? this.#enqueueUrgent : this.#enqueueNormal).then(this.#leftOk, this.#leftFailed);
   }
 
   /** Stops timers; queued requests (only left behind by an abort) fail with `error`. */
@@ -150,7 +155,7 @@ export class Downloader implements DownloaderControl {
     while (slot.queued > 0 && slot.freeTransferSlots > 0) {
       const entry = slot.shift()!;
       slot.markLeft(now);
-      this.#transfer(slot, entry);
+      void this.#transfer(slot, entry);
       if (slot.delay > 0) {
         if (slot.queued > 0) this.#arm(slot, slot.nextAllowedAt, now);
         break;
@@ -171,42 +176,38 @@ export class Downloader implements DownloaderControl {
     slot.timer.unref();
   }
 
-  #transfer(slot: Slot, entry: SlotEntry): void {
+  /**
+   * One download on the handler. The slot is left before the response goes back up the
+   * middleware chain (as in Scrapy's finish_transferring), so the next queued request starts
+   * while this one is processed; a streamed body keeps its place until the stream ends.
+   */
+  async #transfer(slot: Slot, entry: SlotEntry): Promise<void> {
     const { request } = entry;
     const crawler = this.#crawler;
     const handler = this.#handlers.get(request.scheme)!;
     slot.active++;
     const latencyBefore = request.meta.downloadLatency;
     const started = performance.now();
-    let pending: Promise<Response>;
-    try {
-      pending = handler.download(request, crawler);
-    } catch (error) {
-      pending = Promise.reject(error);
-    }
     let streamed: BodyStream | undefined;
-    pending
-      .then(
-        (response) => {
-          if (!isResponse(response)) {
-            throw new InvalidOutputError(`Download handler ${handler.name} download() must resolve to a Response, got ${describe(response)} (${String(request)})`);
-          }
-          if (request.meta.downloadLatency === latencyBefore) request.meta.downloadLatency = (performance.now() - started) / 1000;
-          streamed = response.bodyStream;
-          safeEmit(crawler.events, this.#log, 'responseDownloaded', response, request);
-          return response;
-        },
-        (error: unknown) => {
-          safeEmit(crawler.events, this.#log, 'downloadError', error, request);
-          throw error;
-        },
-      )
-      .then(entry.resolve, entry.reject)
-      .finally(() => {
-        // A streamed body is still on the wire: the transfer keeps its place in the slot until it ends.
-        if (streamed !== undefined && whenClosed(streamed, () => this.#leave(slot, request))) return;
-        this.#leave(slot, request);
-      });
+    let response: Response;
+    try {
+      response = await handler.download(request, crawler);
+    } catch (error) {
+      safeEmit(crawler.events, this.#log, 'downloadError', error, request);
+      entry.reject(error);
+      this.#leave(slot, request);
+      return;
+    }
+    if (isResponse(response)) {
+      if (request.meta.downloadLatency === latencyBefore) request.meta.downloadLatency = (performance.now() - started) / 1000;
+      streamed = response.bodyStream;
+      safeEmit(crawler.events, this.#log, 'responseDownloaded', response, request);
+      entry.resolve(response);
+    } else {
+      entry.reject(new InvalidOutputError(`Download handler ${handler.name} download() must resolve to a Response, got ${describe(response)} (${String(request)})`));
+    }
+    if (streamed !== undefined && whenClosed(streamed, () => this.#leave(slot, request))) return;
+    this.#leave(slot, request);
   }
 
   #leave(slot: Slot, request: Request<any>): void {

@@ -60,32 +60,42 @@ export class DownloaderMiddlewareChain {
     }
   }
 
-  async #processRequest(request: Request<any>, downloadFn: DownloadFunction): Promise<Response | Request<any>> {
-    const crawler = this.#crawler;
-    for (const mw of this.#request) {
-      let out: unknown = mw.processRequest!(request, crawler);
-      if (isThenable(out)) out = await out;
-      if (out === undefined || out === null) continue;
-      if (isResponse(out) || isRequest(out)) return out;
-      throw invalid(mw, 'processRequest', 'a Request, a Response or nothing', out);
+  // processRequest and processResponse run as plain loops and become async only from a hook that
+  // returns a promise: every default middleware answers synchronously, and an async function per
+  // request and direction is one more promise and frame for each request in flight to carry.
+
+  #processRequest(request: Request<any>, downloadFn: DownloadFunction, from = 0): Response | Request<any> | Promise<Response | Request<any>> {
+    const hooks = this.#request;
+    for (let i = from; i < hooks.length; i++) {
+      const out: unknown = hooks[i]!.processRequest!(request, this.#crawler);
+      if (isThenable(out)) return this.#afterRequestHook(out, i, request, downloadFn);
+      if (requestHookAnswered(hooks[i]!, out)) return out;
     }
     return downloadFn(request);
   }
 
-  async #processResponse(request: Request<any>, response: Response): Promise<Response | Request<any>> {
-    const crawler = this.#crawler;
-    let current: Response = response;
-    for (const mw of this.#response) {
-      let out: unknown = mw.processResponse!(request, current, crawler);
-      if (isThenable(out)) out = await out;
-      if (isResponse(out)) {
-        current = out;
-        continue;
-      }
-      if (isRequest(out)) return out;
-      throw invalid(mw, 'processResponse', 'a Request or a Response', out);
+  async #afterRequestHook(pending: PromiseLike<unknown>, i: number, request: Request<any>, downloadFn: DownloadFunction): Promise<Response | Request<any>> {
+    const out = await pending;
+    if (requestHookAnswered(this.#request[i]!, out)) return out;
+    return this.#processRequest(request, downloadFn, i + 1);
+  }
+
+  #processResponse(request: Request<any>, response: Response, from = 0): Response | Request<any> | Promise<Response | Request<any>> {
+    const hooks = this.#response;
+    let current = response;
+    for (let i = from; i < hooks.length; i++) {
+      const out: unknown = hooks[i]!.processResponse!(request, current, this.#crawler);
+      if (isThenable(out)) return this.#afterResponseHook(out, i, request);
+      if (responseHookAnswer(hooks[i]!, out) === 'request') return out as Request<any>;
+      current = out as Response;
     }
     return current;
+  }
+
+  async #afterResponseHook(pending: PromiseLike<unknown>, i: number, request: Request<any>): Promise<Response | Request<any>> {
+    const out = await pending;
+    if (responseHookAnswer(this.#response[i]!, out) === 'request') return out as Request<any>;
+    return this.#processResponse(request, out as Response, i + 1);
   }
 
   async #processException(request: Request<any>, error: unknown): Promise<Response | Request<any>> {
@@ -107,6 +117,20 @@ export function sortByOrder<T extends { readonly order: number; readonly name: s
     .map((item, index) => ({ item, index }))
     .sort((a, b) => a.item.order - b.item.order || a.index - b.index)
     .map((x) => x.item);
+}
+
+/** processRequest's answer: true for a Response or Request that ends the chain, false for nothing; throws for anything else. */
+function requestHookAnswered(mw: DownloaderMiddleware, out: unknown): out is Response | Request<any> {
+  if (out === undefined || out === null) return false;
+  if (isResponse(out) || isRequest(out)) return true;
+  throw invalid(mw, 'processRequest', 'a Request, a Response or nothing', out);
+}
+
+/** What processResponse returned: a Response goes on down the chain, a Request ends it; throws for anything else. */
+function responseHookAnswer(mw: DownloaderMiddleware, out: unknown): 'response' | 'request' {
+  if (isResponse(out)) return 'response';
+  if (isRequest(out)) return 'request';
+  throw invalid(mw, 'processResponse', 'a Request or a Response', out);
 }
 
 function invalid(mw: DownloaderMiddleware, hook: Hook, expected: string, got: unknown): InvalidOutputError {
