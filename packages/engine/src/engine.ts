@@ -252,7 +252,7 @@ export class Engine implements ScraperHost {
     try {
       try {
         let result: Response | Request<any> | undefined;
-        let done: void | Promise<void>;
+        let done: void | Promise<void> = undefined;
         try {
           result = await this.#downloader.fetch(request);
         } catch (error) {
