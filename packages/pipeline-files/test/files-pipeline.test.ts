@@ -8,7 +8,7 @@ import { handlers, startTestServer, type TestServer } from '@crawl/test-servers'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FileException, filesPipeline, urlHash, type FileInfo, type MediaResult } from '../src/index.js';
 import { metaRefresh, redirect } from '@crawl/middleware-redirect';
-import { bytes, crawlItems, hits } from './helpers.js';
+import { crawlItems } from './helpers.js';
 
 const md5 = (data: Uint8Array | string): string => createHash('md5').update(data).digest('hex');
 
@@ -27,17 +27,17 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'crawl-files-'));
   server = await startTestServer({
     routes: {
-      'GET /files/report.pdf': bytes(PDF, 'application/pdf'),
-      'GET /files/a/baz.txt': bytes(TXT, 'text/plain'),
-      'GET /files/noext': bytes(NOEXT, 'application/pdf'),
-      'GET /files/data.aspx': bytes(DATA, 'application/json'),
+      'GET /files/report.pdf': handlers.bytes(PDF, 'application/pdf'),
+      'GET /files/a/baz.txt': handlers.bytes(TXT, 'text/plain'),
+      'GET /files/noext': handlers.bytes(NOEXT, 'application/pdf'),
+      'GET /files/data.aspx': handlers.bytes(DATA, 'application/json'),
       'GET /files/missing.bin': handlers.status(404),
-      'GET /files/empty.txt': bytes('', 'text/plain'),
+      'GET /files/empty.txt': handlers.bytes('', 'text/plain'),
       'GET /files/moved.pdf': handlers.redirect('/files/report.pdf', 302),
-      'GET /files/refresh.pdf': bytes(REFRESH, 'text/html; charset=utf-8'),
+      'GET /files/refresh.pdf': handlers.bytes(REFRESH, 'text/html; charset=utf-8'),
     },
   });
-  for (let i = 0; i < 5; i++) server.route('GET', `/shared/${i}.bin`, bytes(`shared file ${i}`, 'application/octet-stream'));
+  for (let i = 0; i < 5; i++) server.route('GET', `/shared/${i}.bin`, handlers.bytes(`shared file ${i}`, 'application/octet-stream'));
 });
 
 afterAll(async () => {
@@ -118,7 +118,7 @@ describe('filesPipeline through a real crawl', () => {
       downloaderMiddlewares: [redirect(), recorder],
     });
     expect(items[0]!.files).toEqual([{ url, path: `full/${urlHash(url)}.pdf`, checksum: md5(PDF), status: 'downloaded' }]);
-    expect(hits(server, '/files/report.pdf')).toBe(1);
+    expect(server.hits('/files/report.pdf')).toBe(1);
     const media = seen.filter((r) => r.url.includes('/files/'));
     expect(media.map((r) => new URL(r.url).pathname)).toEqual(['/files/moved.pdf', '/files/report.pdf']);
     expect(media[0]!.meta).not.toHaveProperty('handleHttpstatusAll');
@@ -133,7 +133,7 @@ describe('filesPipeline through a real crawl', () => {
       downloaderMiddlewares: [redirect(), recorder],
     });
     expect(items[0]!.files).toEqual([]);
-    expect(hits(server, '/files/report.pdf')).toBe(0);
+    expect(server.hits('/files/report.pdf')).toBe(0);
     const media = seen.find((r) => r.url.endsWith('/files/moved.pdf'))!;
     expect(media.meta).toMatchObject({ handleHttpstatusAll: true, dontRedirect: true });
     expect(media.priority).toBe(1000);
@@ -145,7 +145,7 @@ describe('filesPipeline through a real crawl', () => {
     const make = () => [{ file_urls: [url] } as { files?: FileInfo[] }];
     const plain = await crawlItems(server, make, { itemPipelines: [filesPipeline({ store: storeDir })], downloaderMiddlewares: [metaRefresh(), redirect()] });
     expect(plain.items[0]!.files).toEqual([{ url, path: `full/${urlHash(url)}.pdf`, checksum: md5(REFRESH), status: 'downloaded' }]);
-    expect(hits(server, '/files/report.pdf')).toBe(0);
+    expect(server.hits('/files/report.pdf')).toBe(0);
     const followed = await crawlItems(server, make, {
       itemPipelines: [filesPipeline({ store: `${storeDir}-followed`, allowRedirects: true })],
       downloaderMiddlewares: [metaRefresh(), redirect()],
@@ -161,7 +161,7 @@ describe('filesPipeline through a real crawl', () => {
       { itemPipelines: [filesPipeline({ store: storeDir })] },
     );
     expect(items).toHaveLength(50);
-    for (let i = 0; i < 5; i++) expect(hits(server, `/shared/${i}.bin`)).toBe(1);
+    for (let i = 0; i < 5; i++) expect(server.hits(`/shared/${i}.bin`)).toBe(1);
     const statuses = items.flatMap((item) => item.files!.map((f) => f.status));
     expect(statuses.filter((s) => s === 'downloaded')).toHaveLength(5);
     expect(statuses.filter((s) => s === 'cached')).toHaveLength(95);
@@ -178,11 +178,11 @@ describe('filesPipeline through a real crawl', () => {
     const urls = [`${server.url}/files/report.pdf`, `${server.url}/files/a/baz.txt?fizz`];
     const make = () => [{ file_urls: urls } as { file_urls: string[]; files?: FileInfo[] }];
     await crawlItems(server, make, { itemPipelines: [filesPipeline({ store: storeDir })] });
-    expect(hits(server, '/files/report.pdf')).toBe(1);
+    expect(server.hits('/files/report.pdf')).toBe(1);
 
     server.resetStats();
     const second = await crawlItems(server, make, { itemPipelines: [filesPipeline({ store: storeDir })] });
-    expect(hits(server, '/files/report.pdf') + hits(server, '/files/a/baz.txt?fizz')).toBe(0);
+    expect(server.hits('/files/report.pdf') + server.hits('/files/a/baz.txt?fizz')).toBe(0);
     expect(second.items[0]!.files).toEqual([
       { url: urls[0], path: `full/${urlHash(urls[0]!)}.pdf`, checksum: md5(PDF), status: 'uptodate' },
       { url: urls[1], path: `full/${urlHash(urls[1]!)}.txt`, checksum: md5(TXT), status: 'uptodate' },
@@ -191,7 +191,7 @@ describe('filesPipeline through a real crawl', () => {
 
     server.resetStats();
     const third = await crawlItems(server, make, { itemPipelines: [filesPipeline({ store: storeDir, expiresDays: 0 })] });
-    expect(hits(server, '/files/report.pdf')).toBe(1);
+    expect(server.hits('/files/report.pdf')).toBe(1);
     expect(third.items[0]!.files!.map((f) => f.status)).toEqual(['downloaded', 'downloaded']);
   });
 
@@ -217,7 +217,7 @@ describe('filesPipeline through a real crawl', () => {
       ],
     });
     expect(items.map((i) => i.files![0]!.status)).toEqual(['downloaded', 'downloaded', 'uptodate']);
-    expect(hits(server, '/shared/0.bin')).toBe(1);
+    expect(server.hits('/shared/0.bin')).toBe(1);
   });
 
   it('caches a failure too: a missing file shared by three items is requested once', async () => {
@@ -226,7 +226,7 @@ describe('filesPipeline through a real crawl', () => {
       itemPipelines: [filesPipeline({ store: storeDir })],
     });
     expect(items.map((i) => i.files)).toEqual([[], [], []]);
-    expect(hits(server, '/files/missing.bin')).toBe(1);
+    expect(server.hits('/files/missing.bin')).toBe(1);
   });
 
   it('works with class instances and with resultField equal to urlsField', async () => {
@@ -410,6 +410,6 @@ describe('filesPipeline through a real crawl', () => {
     expect((first!.cause as StopDownload).response).toBeDefined();
     expect(second).toBeInstanceOf(FileException);
     expect([second!.reason, second!.message, second!.cause]).toEqual([first!.reason, first!.message, undefined]);
-    expect(hits(server, '/files/report.pdf')).toBe(1);
+    expect(server.hits('/files/report.pdf')).toBe(1);
   });
 });

@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from '@crawl/test-servers';
 import { fakeCrawler } from '@crawl/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FileException, filesPipeline, urlHash, type FileInfo, type MediaResult } from '../src/index.js';
-import { crawlItems, hits } from './helpers.js';
+import { crawlItems } from './helpers.js';
 
 const MiB = 1024 * 1024;
 const md5 = (data: Uint8Array): string => createHash('md5').update(data).digest('hex');
@@ -147,7 +147,7 @@ describe('filesPipeline streams large bodies into the store', () => {
     expect(first.items[0]!.files![0]).toMatchObject({ path: `full/${urlHash(url)}`, status: 'downloaded', checksum: md5(BIG) });
     const second = await crawlItems(server, () => [{ file_urls: [url] } as Item], { itemPipelines: [filesPipeline({ store: storeDir })] });
     expect(second.items[0]!.files![0]).toMatchObject({ path: `full/${urlHash(url)}`, status: 'uptodate', checksum: md5(BIG) });
-    expect(hits(server, '/blob')).toBe(1);
+    expect(server.hits('/blob')).toBe(1);
   });
 
   it('refuses to open with streamBodies: true on a store that cannot stream', async () => {

@@ -10,7 +10,7 @@ import { DECODE_ONCE_MAX_PIXELS } from '../src/convert-once.js';
 import { ImageException, imagesPipeline } from '../src/index.js';
 import { makeFixtures, type Fixtures } from './fixtures.js';
 import { redirect } from '@crawl/middleware-redirect';
-import { bytes, crawlItems, hits } from './helpers.js';
+import { crawlItems } from './helpers.js';
 
 const md5 = (data: Uint8Array): string => createHash('md5').update(data).digest('hex');
 const THUMBS = { small: [50, 50], big: [270, 270] } as const;
@@ -34,26 +34,26 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'crawl-images-'));
   server = await startTestServer({
     routes: {
-      'GET /img/photo.jpg': bytes(fx.jpeg, 'image/jpeg'),
-      'GET /img/alpha.png': bytes(fx.pngAlpha, 'image/png'),
-      'GET /img/anim.gif': bytes(fx.gif, 'image/gif'),
-      'GET /img/pic.webp': bytes(fx.webp, 'image/webp'),
-      'GET /img/cmyk.jpg': bytes(fx.cmyk, 'image/jpeg'),
-      'GET /img/tiny.png': bytes(fx.tiny, 'image/png'),
-      'GET /img/huge.png': bytes(fx.huge, 'image/png'),
-      'GET /img/truncated.jpg': bytes(fx.truncated, 'image/jpeg'),
-      'GET /img/rotated.jpg': bytes(fx.rotated, 'image/jpeg'),
-      'GET /img/wide.jpg': bytes(fx.wide, 'image/jpeg'),
-      'GET /img/gradient.jpg': bytes(fx.photo, 'image/jpeg'),
-      'GET /img/oversized.png': bytes(fx.oversized, 'image/png'),
-      'GET /img/page.jpg': bytes('<!DOCTYPE html><html><body>not an image</body></html>', 'text/html'),
-      'GET /img/vector.svg': bytes(fx.svg, 'image/svg+xml'),
+      'GET /img/photo.jpg': handlers.bytes(fx.jpeg, 'image/jpeg'),
+      'GET /img/alpha.png': handlers.bytes(fx.pngAlpha, 'image/png'),
+      'GET /img/anim.gif': handlers.bytes(fx.gif, 'image/gif'),
+      'GET /img/pic.webp': handlers.bytes(fx.webp, 'image/webp'),
+      'GET /img/cmyk.jpg': handlers.bytes(fx.cmyk, 'image/jpeg'),
+      'GET /img/tiny.png': handlers.bytes(fx.tiny, 'image/png'),
+      'GET /img/huge.png': handlers.bytes(fx.huge, 'image/png'),
+      'GET /img/truncated.jpg': handlers.bytes(fx.truncated, 'image/jpeg'),
+      'GET /img/rotated.jpg': handlers.bytes(fx.rotated, 'image/jpeg'),
+      'GET /img/wide.jpg': handlers.bytes(fx.wide, 'image/jpeg'),
+      'GET /img/gradient.jpg': handlers.bytes(fx.photo, 'image/jpeg'),
+      'GET /img/oversized.png': handlers.bytes(fx.oversized, 'image/png'),
+      'GET /img/page.jpg': handlers.bytes('<!DOCTYPE html><html><body>not an image</body></html>', 'text/html'),
+      'GET /img/vector.svg': handlers.bytes(fx.svg, 'image/svg+xml'),
       'GET /img/moved.jpg': handlers.redirect('/img/photo.jpg', 302),
     },
   });
   for (let i = 0; i < 5; i++) {
     const img = await sharp({ create: { width: 120 + i, height: 130, channels: 3, background: { r: i * 40, g: 100, b: 50 } } }).png().toBuffer();
-    server.route('GET', `/shared/${i}.png`, bytes(img, 'image/png'));
+    server.route('GET', `/shared/${i}.png`, handlers.bytes(img, 'image/png'));
   }
 });
 
@@ -189,7 +189,7 @@ describe('imagesPipeline through a real crawl', () => {
     });
     expect(results[0]![0]).toBe(false);
     expect((results[0]![1] as FileException).reason).toBe('download-error');
-    expect(hits(server, '/img/photo.jpg')).toBe(0);
+    expect(server.hits('/img/photo.jpg')).toBe(0);
 
     const { items } = await crawlItems(server, () => [{ image_urls: [url] } as Item], {
       downloaderMiddlewares: [redirect()],
@@ -202,7 +202,7 @@ describe('imagesPipeline through a real crawl', () => {
     const urls = [0, 1, 2, 3, 4].map((i) => u(`/shared/${i}.png`));
     const make = () => Array.from({ length: 50 }, (_, i) => ({ name: `item ${i}`, image_urls: [urls[i % 5]!] }) as Item);
     const first = await crawlItems(server, make, { itemPipelines: [imagesPipeline({ store: storeDir, thumbs: THUMBS })] });
-    for (let i = 0; i < 5; i++) expect(hits(server, `/shared/${i}.png`)).toBe(1);
+    for (let i = 0; i < 5; i++) expect(server.hits(`/shared/${i}.png`)).toBe(1);
     const statuses = first.items.map((item) => item.images![0]!.status);
     expect(statuses.filter((s) => s === 'downloaded')).toHaveLength(5);
     expect(statuses.filter((s) => s === 'cached')).toHaveLength(45);

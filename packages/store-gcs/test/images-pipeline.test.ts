@@ -1,25 +1,25 @@
 import { createHash } from 'node:crypto';
+import type { ItemPipeline } from '@crawl/core';
+import { httpHandler } from '@crawl/http';
 import type { FileInfo, MediaResult } from '@crawl/pipeline-files';
 import { imagesPipeline } from '@crawl/pipeline-images';
-import { startGcsServer, startTestServer, type GcsTestServer, type TestServer } from '@crawl/test-servers';
+import { startGcsServer, type GcsTestServer, type TestServer } from '@crawl/test-servers';
+import { startImageSite } from '@crawl/test-servers/images';
+import { logLines, testCrawler } from '@crawl/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFilesStore, gcsStore, GcsStoreError } from '../src/index.js';
-import { bytes, crawlItems, makeImages } from './crawl.js';
 
 const sha1 = (s: string): string => createHash('sha1').update(s).digest('hex');
 type Item = { image_urls: string[]; images?: FileInfo[] };
 
 let gcs: GcsTestServer;
 let web: TestServer;
-let imagePaths: string[];
+let imagePaths: readonly string[];
 
 beforeAll(async () => {
   gcs = await startGcsServer({ buckets: ['media'] });
-  const images = await makeImages();
-  imagePaths = images.map((i) => i.path);
-  web = await startTestServer({ routes: Object.fromEntries(images.map((i) => [`GET ${i.path}`, bytes(i.body, i.type)])) });
-  web.route('GET', '/items', bytes(Buffer.from('<html><body>items</body></html>'), 'text/html'));
+  ({ server: web, imagePaths } = await startImageSite());
 });
 
 afterAll(async () => {
@@ -29,6 +29,12 @@ afterAll(async () => {
 
 const imageGets = (): number => web.requests.filter((r) => r.url.startsWith('/img/')).length;
 const oneItem = (): Item[] => [{ image_urls: imagePaths.map((p) => `${web.url}${p}`) }];
+
+/** A real crawl of the site's /items page, whose callback yields `makeItems()`; its log as lines. */
+async function crawlItems(server: TestServer, makeItems: () => Item[], itemPipelines: ItemPipeline<any, any>[]) {
+  const run = await testCrawler({ startUrls: [`${server.url}/items`], parse: () => makeItems(), downloadHandlers: [httpHandler()], itemPipelines });
+  return { ...run, items: run.items as Item[], logs: logLines(run.logs) };
+}
 
 describe('images pipeline into GCS (JSON API test server)', () => {
   it('stores full images and thumbnails with the ACL, then finds them up to date', async () => {

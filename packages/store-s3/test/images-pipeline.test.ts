@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { ItemPipeline } from '@crawl/core';
+import { httpHandler } from '@crawl/http';
 import type { FileInfo, MediaResult } from '@crawl/pipeline-files';
 import { imagesPipeline } from '@crawl/pipeline-images';
-import { startTestServer, type TestServer } from '@crawl/test-servers';
+import type { TestServer } from '@crawl/test-servers';
+import { startImageSite } from '@crawl/test-servers/images';
+import { logLines, testCrawler } from '@crawl/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFilesStore, s3Store, S3StoreError, type S3Store } from '../src/index.js';
-import { bytes, crawlItems, makeImages } from './crawl.js';
 import { startS3Server, TEST_KEY_ID, TEST_SECRET, type S3TestServer } from './s3-server.js';
 
 const sha1 = (s: string): string => createHash('sha1').update(s).digest('hex');
@@ -14,15 +17,12 @@ type Item = { image_urls: string[]; images?: FileInfo[] };
 
 let s3: S3TestServer;
 let web: TestServer;
-let imagePaths: string[];
+let imagePaths: readonly string[];
 const stores: S3Store[] = [];
 
 beforeAll(async () => {
   s3 = await startS3Server(['media']);
-  const images = await makeImages();
-  imagePaths = images.map((i) => i.path);
-  web = await startTestServer({ routes: Object.fromEntries(images.map((i) => [`GET ${i.path}`, bytes(i.body, i.type)])) });
-  web.route('GET', '/items', bytes(Buffer.from('<html><body>items</body></html>'), 'text/html'));
+  ({ server: web, imagePaths } = await startImageSite());
 });
 
 afterAll(async () => {
@@ -44,6 +44,12 @@ async function object(key: string): Promise<Buffer> {
 
 const imageGets = (): number => web.requests.filter((r) => r.url.startsWith('/img/')).length;
 const oneItem = (): Item[] => [{ image_urls: imagePaths.map((p) => `${web.url}${p}`) }];
+
+/** A real crawl of the site's /items page, whose callback yields `makeItems()`; its log as lines. */
+async function crawlItems(server: TestServer, makeItems: () => Item[], itemPipelines: ItemPipeline<any, any>[]) {
+  const run = await testCrawler({ startUrls: [`${server.url}/items`], parse: () => makeItems(), downloadHandlers: [httpHandler()], itemPipelines });
+  return { ...run, items: run.items as Item[], logs: logLines(run.logs) };
+}
 
 describe('images pipeline into S3 (s3rver)', () => {
   it('stores full images and thumbnails with the ACL, then finds them up to date', async () => {

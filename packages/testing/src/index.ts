@@ -7,4 +7,5 @@ export { testCacheStorage } from './cache-storage-suite.js';
 export { testDownloaderMiddleware } from './downloader-middleware-suite.js';
 export { loopbackCrawlerWith, type LookupFunction } from './loopback-crawler.js';
 export { recordingLogger } from './recording-logger.js';
+export { logLines } from './log-lines.js';
 export { peakGrowthDuring, rssGrowthDuring } from './rss-growth.js';

@@ -1,8 +1,30 @@
-import { createResponse, defineDownloaderMiddleware, defineItemPipeline, DropItem, IgnoreRequest, Request, type Response } from '@crawl/core';
+import { ConfigError, createResponse, defineDownloaderMiddleware, type DownloadHandler, defineItemPipeline, DropItem, IgnoreRequest, Request, type Response } from '@crawl/core';
 import { describe, expect, it } from 'vitest';
-import { fakeCrawler, fakeDownloadHandler, testCrawler } from '../src/index.js';
+import { fakeCrawler, fakeDownloadHandler, logLines, testCrawler } from '../src/index.js';
 
 describe('testCrawler', () => {
+  it('with downloadHandlers: the given handler answers, parse() is the default spider callback, requests are recorded', async () => {
+    const asked: string[] = [];
+    const handler: DownloadHandler = {
+      name: 'test/echo-handler',
+      schemes: ['http'],
+      download(request) {
+        asked.push(request.url);
+        return Promise.resolve(createResponse(request.url, { status: 200, request, headers: { 'Content-Type': 'text/html' }, body: `<h1>${request.url}</h1>` }));
+      },
+    };
+    const run = await testCrawler({
+      startUrls: ['http://real.test/one', 'http://real.test/two'],
+      parse: (response: Response) => ({ title: response.css('h1::text').get() }),
+      routes: { 'http://real.test/one': { body: '<h1>fake</h1>' } },
+      downloadHandlers: [handler],
+    });
+    expect(run.reason).toBe('finished');
+    expect(asked.sort()).toEqual(['http://real.test/one', 'http://real.test/two']);
+    expect((run.items as { title: string }[]).map((i) => i.title).sort()).toEqual(['http://real.test/one', 'http://real.test/two']);
+    expect(run.requests.map((r) => r.url).sort()).toEqual(['http://real.test/one', 'http://real.test/two']);
+  });
+
   it('runs the real engine against canned responses', async () => {
     const run = await testCrawler({
       spider: {
@@ -99,5 +121,29 @@ describe('fakeDownloadHandler and fakeCrawler', () => {
     await crawler.schedule(new Request('http://a.test/x'));
     expect(crawler.scheduled).toHaveLength(1);
     await expect(crawler.download(new Request('http://a.test/x'))).rejects.toThrow(/no download answer/);
+  });
+});
+
+describe('logLines', () => {
+  it('writes each entry as one line, errors (and their causes) spelled out', () => {
+    const cause = Object.assign(new Error('denied for key AKIA-SECRET'), { code: 'EACCES' });
+    const error = new ConfigError('store refused', { cause });
+    const lines = logLines([
+      { level: 'info', message: 'plain', fields: undefined },
+      { level: 'warn', message: 'failed', fields: { error, uri: 's3://b/k' } },
+    ]);
+    expect(lines[0]).toBe('info plain');
+    expect(lines[1]).toMatch(/^warn failed \{/);
+    expect(lines[1]).toContain('store refused');
+    expect(lines[1]).toContain('ConfigError');
+    expect(lines[1]).toContain('AKIA-SECRET');
+    expect(lines[1]).toContain('"code":"EACCES"');
+    expect(lines[1]).toContain('s3://b/k');
+  });
+
+  it('still gives a line for fields JSON cannot write', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    expect(logLines([{ level: 'error', message: 'odd', fields: cyclic }])).toEqual(['error odd [object Object]']);
   });
 });

@@ -57,6 +57,12 @@ export const handlers = {
     return (_req, res) => send(res, status, 'text/plain; charset=utf-8', body, headers);
   },
 
+  /** Fixed bytes (a string is sent as UTF-8) with `contentType`, or with no Content-Type when it is undefined. */
+  bytes(body: Uint8Array | string, contentType?: string, status = 200): RouteHandler {
+    const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
+    return (_req, res) => send(res, status, contentType, buf);
+  },
+
   /** `application/json; charset=utf-8` response of `JSON.stringify(value)`. */
   json(value: unknown, status = 200): RouteHandler {
     const body = JSON.stringify(value) ?? 'null';

@@ -154,6 +154,7 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
     requests,
     inFlight: () => inFlight,
     peakInFlight: () => peak,
+    hits: (pathAndQuery: string) => requests.filter((r) => r.url === pathAndQuery).length,
     resetStats(): void {
       requests.length = 0;
       peak = inFlight;

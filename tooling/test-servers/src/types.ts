@@ -30,6 +30,8 @@ export interface TestServer {
   readonly requests: RecordedRequest[];
   /** Requests currently being handled (arrived, response not yet closed). */
   inFlight(): number;
+  /** How many of `requests` asked for this path plus query, exactly as sent on the request line. */
+  hits(pathAndQuery: string): number;
   /** Highest inFlight() seen since start or the last resetStats(). */
   peakInFlight(): number;
   /** Empties `requests` (in place) and sets peakInFlight() to the current inFlight(). */

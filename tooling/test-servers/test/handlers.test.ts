@@ -14,6 +14,21 @@ async function serve(routes: Record<string, RouteHandler>): Promise<TestServer> 
 }
 
 describe('handlers', () => {
+  it('bytes: the body as given, with or without a Content-Type, and hits() counts each path plus query', async () => {
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0, 255]);
+    const s = await serve({ '/b': handlers.bytes(png, 'image/png'), '/bare': handlers.bytes('no type', undefined, 203) });
+    const b = await fetch(`${s.url}/b`);
+    expect(b.headers.get('content-type')).toBe('image/png');
+    expect(b.headers.get('content-length')).toBe('6');
+    expect(new Uint8Array(await b.arrayBuffer())).toEqual(png);
+    const bare = await fetch(`${s.url}/bare?x=1`);
+    expect(bare.status).toBe(203);
+    expect(bare.headers.get('content-type')).toBeNull();
+    expect(await bare.text()).toBe('no type');
+    await (await fetch(`${s.url}/b`)).arrayBuffer();
+    expect([s.hits('/b'), s.hits('/bare?x=1'), s.hits('/bare'), s.hits('/nowhere')]).toEqual([2, 1, 0, 0]);
+  });
+
   it('html / text / json', async () => {
     const s = await serve({
       '/h': handlers.html('<h1>hi</h1>'),
