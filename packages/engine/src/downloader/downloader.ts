@@ -188,7 +188,6 @@ export class Downloader implements DownloaderControl {
     slot.active++;
     const latencyBefore = request.meta.downloadLatency;
     const started = performance.now();
-    let streamed: BodyStream | undefined;
     let response: Response;
     try {
       response = await handler.download(request, crawler);
@@ -198,14 +197,15 @@ export class Downloader implements DownloaderControl {
       this.#leave(slot, request);
       return;
     }
-    if (isResponse(response)) {
-      if (request.meta.downloadLatency === latencyBefore) request.meta.downloadLatency = (performance.now() - started) / 1000;
-      streamed = response.bodyStream;
-      safeEmit(crawler.events, this.#log, 'responseDownloaded', response, request);
-      entry.resolve(response);
-    } else {
+    if (!isResponse(response)) {
       entry.reject(new InvalidOutputError(`Download handler ${handler.name} download() must resolve to a Response, got ${describe(response)} (${String(request)})`));
+      this.#leave(slot, request);
+      return;
     }
+    if (request.meta.downloadLatency === latencyBefore) request.meta.downloadLatency = (performance.now() - started) / 1000;
+    safeEmit(crawler.events, this.#log, 'responseDownloaded', response, request);
+    entry.resolve(response);
+    const streamed = response.bodyStream;
     if (streamed !== undefined && whenClosed(streamed, () => this.#leave(slot, request))) return;
     this.#leave(slot, request);
   }

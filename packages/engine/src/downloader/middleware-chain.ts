@@ -86,7 +86,7 @@ export class DownloaderMiddlewareChain {
     for (let i = from; i < hooks.length; i++) {
       const out: unknown = hooks[i]!.processResponse!(request, current, this.#crawler);
       if (isThenable(out)) return this.#afterResponseHook(out, i, request);
-      if (responseHookAnswer(hooks[i]!, out) === 'request') return out as Request<any>;
+      if (responseHookEnded(hooks[i]!, out)) return out;
       current = out as Response;
     }
     return current;
@@ -94,7 +94,7 @@ export class DownloaderMiddlewareChain {
 
   async #afterResponseHook(pending: PromiseLike<unknown>, i: number, request: Request<any>): Promise<Response | Request<any>> {
     const out = await pending;
-    if (responseHookAnswer(this.#response[i]!, out) === 'request') return out as Request<any>;
+    if (responseHookEnded(this.#response[i]!, out)) return out;
     return this.#processResponse(request, out as Response, i + 1);
   }
 
@@ -126,10 +126,10 @@ function requestHookAnswered(mw: DownloaderMiddleware, out: unknown): out is Res
   throw invalid(mw, 'processRequest', 'a Request, a Response or nothing', out);
 }
 
-/** What processResponse returned: a Response goes on down the chain, a Request ends it; throws for anything else. */
-function responseHookAnswer(mw: DownloaderMiddleware, out: unknown): 'response' | 'request' {
-  if (isResponse(out)) return 'response';
-  if (isRequest(out)) return 'request';
+/** processResponse's answer: true for a Request, which ends the chain, false for a Response, passed on; throws for anything else. */
+function responseHookEnded(mw: DownloaderMiddleware, out: unknown): out is Request<any> {
+  if (isResponse(out)) return false;
+  if (isRequest(out)) return true;
   throw invalid(mw, 'processResponse', 'a Request or a Response', out);
 }
 
