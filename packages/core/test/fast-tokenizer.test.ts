@@ -2,6 +2,7 @@ import { DomHandler, type AnyNode } from 'domhandler';
 import { Parser, Tokenizer } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { skippingTokenizer, uncheckedSkippingTokenizer } from '../src/fast-tokenizer.js';
+import { randomMarkup } from './support/random-markup.js';
 
 // The skipping tokenizer must give exactly the stock tokenizer's tree, positions included.
 
@@ -16,15 +17,6 @@ function tree(text: string, tokenizer: typeof Tokenizer, options: Record<string,
   const handler = new DomHandler(undefined, { withStartIndices: true, withEndIndices: true });
   new Parser(handler, { ...options, Tokenizer: tokenizer }).end(text);
   return shape(handler.root.children);
-}
-
-/** A small deterministic PRNG, so a failure names a reproducible input. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
 }
 
 const PIECES = ['<', '>', '&', '"', "'", '=', '/', ' ', '\n', 'a', 'p', 'b', 'amp;', 'lt', '#', 'x3C;', '!--', '-->', '<![CDATA[', ']]>', '<script>', '</script>', '<title>', '</title>', 'href', '<p class="', '&copy', 'é', '€'];
@@ -47,11 +39,7 @@ describe('skipping tokenizer', () => {
   });
 
   it('builds the same tree as the stock tokenizer on 3,000 random markup-like inputs', () => {
-    const next = random(20261122);
-    for (let i = 0; i < 3000; i++) {
-      let text = '';
-      const length = 1 + Math.floor(next() * 40);
-      for (let j = 0; j < length; j++) text += PIECES[Math.floor(next() * PIECES.length)];
+    for (const text of randomMarkup(20261122, PIECES, 3000)) {
       for (const options of [{ decodeEntities: true }, { decodeEntities: true, xmlMode: true }]) {
         const expected = tree(text, Tokenizer, options);
         const actual = tree(text, uncheckedSkippingTokenizer!, options);

@@ -2,6 +2,7 @@ import { DomHandler, type AnyNode } from 'domhandler';
 import { Parser } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { IndexingHandler, parseIndexedDocument } from '../src/tag-index.js';
+import { randomMarkup } from './support/random-markup.js';
 
 // The indexing handler makes its elements' children arrays its own way: the tree must be
 // DomHandler's, links included (parent, prev, next), and the arrays ordinary arrays.
@@ -28,14 +29,6 @@ function indexedTree(text: string, options: Record<string, unknown>): unknown[] 
   return shape(handler.root.children);
 }
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Shop &amp; more</title></head><body>
   <nav><ul><li><a href="/">Home</a></li><li><a href="/#cat-1" class='x'>Cat &raquo; one</a></li><li></li></ul></nav>
   <main id=top><h1 class="product-title">Jacket 1</h1><span class="price">$307.23</span><p>One <b>two</b> three<br>four</p>
@@ -51,11 +44,7 @@ describe('IndexingHandler', () => {
   });
 
   it("builds DomHandler's tree on 2,000 random markup-like inputs", () => {
-    const next = random(20261207);
-    for (let i = 0; i < 2000; i++) {
-      let text = '';
-      const length = 1 + Math.floor(next() * 40);
-      for (let j = 0; j < length; j++) text += PIECES[Math.floor(next() * PIECES.length)];
+    for (const text of randomMarkup(20261207, PIECES, 2000)) {
       const expected = stockTree(text, {});
       const actual = indexedTree(text, {});
       if (JSON.stringify(actual) !== JSON.stringify(expected)) expect({ text, actual }).toEqual({ text, actual: expected });
