@@ -38,17 +38,19 @@ export interface TestCrawlResult {
 
 /**
  * A whole crawl in process: the real engine, scheduler, slots and middleware chains, against a
- * fake download handler. The fastest way to test a middleware or pipeline as it runs for real.
+ * fake download handler (or the real ones given). The fastest way to test a middleware or
+ * pipeline as it runs for real.
  */
 export async function testCrawler(options: TestCrawlerOptions = {}): Promise<TestCrawlResult> {
   const startUrls = options.startUrls ?? [];
   const spider: Spider<any> = options.spider ?? { name: 'test', startUrls, parse: options.parse ?? (() => undefined) };
-  const fake = options.downloadHandlers === undefined ? fakeDownloadHandler(options.routes ?? {}, options.fallback ? { fallback: options.fallback } : {}) : undefined;
+  const real = options.downloadHandlers;
+  const fake = real === undefined ? fakeDownloadHandler(options.routes ?? {}, options.fallback ? { fallback: options.fallback } : {}) : undefined;
   const items: unknown[] = [];
   const logs: LogEntry[] = [];
   const requests: Request<any>[] = fake?.requests ?? [];
   const crawler = new Crawler(spider, {
-    downloadHandlers: fake === undefined ? options.downloadHandlers! : [fake],
+    downloadHandlers: real ?? (fake === undefined ? [] : [fake]),
     downloaderMiddlewares: options.downloaderMiddlewares ?? [],
     spiderMiddlewares: options.spiderMiddlewares ?? [],
     builtinSpiderMiddlewares: options.builtinSpiderMiddlewares ?? true,
