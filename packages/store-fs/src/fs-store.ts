@@ -2,9 +2,9 @@ import { stat as fsStat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, type FileStat, type FilesStore, type PersistMeta } from '@crawl/core';
+import { checkStorePath } from '@crawl/store-kit';
 import { createDirCache, streamFileAtomic, writeFileAtomic, type StreamWriteResult } from './atomic-write.js';
 import { md5File } from './md5-file.js';
-import { checkStorePath } from '@crawl/store-kit';
 
 export interface FsStoreOptions {
   /** Root directory of the store; relative paths resolve against the working directory. Created on the first write. */

@@ -44,13 +44,12 @@ export interface TestCrawlResult {
 export async function testCrawler(options: TestCrawlerOptions = {}): Promise<TestCrawlResult> {
   const startUrls = options.startUrls ?? [];
   const spider: Spider<any> = options.spider ?? { name: 'test', startUrls, parse: options.parse ?? (() => undefined) };
-  const real = options.downloadHandlers;
-  const fake = real === undefined ? fakeDownloadHandler(options.routes ?? {}, options.fallback ? { fallback: options.fallback } : {}) : undefined;
+  const fake = options.downloadHandlers === undefined ? fakeDownloadHandler(options.routes ?? {}, options.fallback ? { fallback: options.fallback } : {}) : undefined;
   const items: unknown[] = [];
   const logs: LogEntry[] = [];
   const requests: Request<any>[] = fake?.requests ?? [];
   const crawler = new Crawler(spider, {
-    downloadHandlers: real ?? (fake === undefined ? [] : [fake]),
+    downloadHandlers: fake === undefined ? (options.downloadHandlers ?? []) : [fake],
     downloaderMiddlewares: options.downloaderMiddlewares ?? [],
     spiderMiddlewares: options.spiderMiddlewares ?? [],
     builtinSpiderMiddlewares: options.builtinSpiderMiddlewares ?? true,

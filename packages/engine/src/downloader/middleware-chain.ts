@@ -69,14 +69,14 @@ export class DownloaderMiddlewareChain {
     for (let i = from; i < hooks.length; i++) {
       const out: unknown = hooks[i]!.processRequest!(request, this.#crawler);
       if (isThenable(out)) return this.#afterRequestHook(out, i, request, downloadFn);
-      if (requestHookAnswered(hooks[i]!, out)) return out;
+      if (answered(hooks[i]!, 'processRequest', out)) return out;
     }
     return downloadFn(request);
   }
 
   async #afterRequestHook(pending: PromiseLike<unknown>, i: number, request: Request<any>, downloadFn: DownloadFunction): Promise<Response | Request<any>> {
     const out = await pending;
-    if (requestHookAnswered(this.#request[i]!, out)) return out;
+    if (answered(this.#request[i]!, 'processRequest', out)) return out;
     return this.#processRequest(request, downloadFn, i + 1);
   }
 
@@ -103,9 +103,7 @@ export class DownloaderMiddlewareChain {
     for (const mw of this.#exception) {
       let out: unknown = mw.processException!(request, error, crawler);
       if (isThenable(out)) out = await out;
-      if (out === undefined || out === null) continue;
-      if (isResponse(out) || isRequest(out)) return out;
-      throw invalid(mw, 'processException', 'a Request, a Response or nothing', out);
+      if (answered(mw, 'processException', out)) return out;
     }
     throw error;
   }
@@ -119,11 +117,11 @@ export function sortByOrder<T extends { readonly order: number; readonly name: s
     .map((x) => x.item);
 }
 
-/** processRequest's answer: true for a Response or Request that ends the chain, false for nothing; throws for anything else. */
-function requestHookAnswered(mw: DownloaderMiddleware, out: unknown): out is Response | Request<any> {
+/** A processRequest or processException answer: true for a Response or Request, which ends the chain, false for nothing; throws for anything else. */
+function answered(mw: DownloaderMiddleware, hook: 'processRequest' | 'processException', out: unknown): out is Response | Request<any> {
   if (out === undefined || out === null) return false;
   if (isResponse(out) || isRequest(out)) return true;
-  throw invalid(mw, 'processRequest', 'a Request, a Response or nothing', out);
+  throw invalid(mw, hook, 'a Request, a Response or nothing', out);
 }
 
 /** processResponse's answer: true for a Request, which ends the chain, false for a Response, passed on; throws for anything else. */
